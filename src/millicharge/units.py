@@ -18,7 +18,7 @@ from __future__ import annotations
 import hepunits as _hu
 from hepunits import constants as _hc
 
-__all__ = ["GEV2_TO_PB", "HBARC_GEV_CM", "GeV", "MeV", "cm", "keV", "pb"]
+__all__ = ["GEV2_TO_PB", "HBARC_GEV_CM", "PB_TO_CM2", "GeV", "MeV", "cm", "keV", "pb"]
 
 GeV: float = 1.0
 """One GeV (the internal energy unit)."""
@@ -36,3 +36,6 @@ GEV2_TO_PB: float = (_hc.hbarc**2) / (_hu.GeV**2 * _hu.picobarn)
 
 pb: float = 1.0 / GEV2_TO_PB
 """One picobarn in GeV⁻²: ``sigma / pb`` reads a GeV⁻² value in pb."""
+
+PB_TO_CM2: float = _hu.picobarn / _hu.cm2
+"""One picobarn in cm² (1 pb = 10⁻³⁶ cm², via hepunits): σ[cm²] = σ[pb] · PB_TO_CM2."""

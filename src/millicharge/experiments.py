@@ -1,0 +1,412 @@
+"""Experiments: beam, statistics, target, cut, efficiency and background, read from TOML.
+
+Shipped experiments live in ``data/experiments/*.toml`` (one file per experiment, every
+line commented with its source); a user file with the same layout is loaded from a path.
+Values for NA64μ and LDMX are those of the seed paper (Gninenko et al., "Probing
+millicharged particles with NA64μ and LDMX", Sec. II; SPEC §7).
+
+File layout (all energies in GeV, lengths in cm, densities in g/cm³)::
+
+    name = "NA64mu"                 # required, string
+    description = "..."             # required, string
+    references = ["..."]            # required, list of strings (or one string)
+    beam = "mu"                     # "e" or "mu"
+    energy_gev = 160.0              # > lepton mass
+    leptons_on_target = 1e14        # LOT (MOT/EOT), > 0
+    x_min = 0.5                     # 0 < x_min < x_max
+    x_max = 1.0                     # optional, default 1; x_max <= 1
+    channels = ["brem"]             # subset of brem, rho, omega, phi
+    efficiency = 1.0                # optional, 0 < eff <= 1
+    background = 0.0                # optional, expected events >= 0
+    cl = 0.95                       # optional, 0 < cl < 1
+
+    [target]
+    material = "Pb"                 # symbol from data/materials.toml
+    A = 207.0                       # optional overrides: Z, A, density, X0
+    thickness_x0 = 40.0             # exactly one of thickness_x0, thickness_cm
+
+    [mesons]                        # needed when channels has rho, omega or phi
+    reference_lot = 2e16            # LOT at which the yields hold (paper Eq. 7)
+    n_rho = 6e10                    # N_V scales linearly with LOT (paper Eq. 5)
+
+Any problem raises :class:`~millicharge.errors.InputError` with a one-line message that
+names the file, the field and what is allowed.
+
+    >>> exp = load_experiment("na64mu")
+    >>> exp.beam, exp.energy_gev, f"{exp.leptons_on_target:.0e}"
+    ('mu', 160.0, '1e+14')
+    >>> round(exp.thickness_cm, 3)      # 40 X0 of Pb, X0 = 0.5612 cm
+    22.448
+    >>> load_experiment("ldmx").meson_yield("rho")
+    60000000000.0
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .constants import lepton_mass
+from .errors import InputError
+from .materials import Material, get_material
+
+__all__ = [
+    "CHANNELS",
+    "MESON_CHANNELS",
+    "Experiment",
+    "MesonYields",
+    "experiment_from_dict",
+    "experiment_names",
+    "load_experiment",
+]
+
+CHANNELS = ("brem", "rho", "omega", "phi")
+"""Signal channels: bremsstrahlung-like l N → l N χχ̄ (Eq. 4) and V → χχ̄ (Eqs. 5–8)."""
+MESON_CHANNELS = ("rho", "omega", "phi")
+
+_TOP_REQUIRED = (
+    "name", "description", "references", "beam", "energy_gev", "leptons_on_target",
+    "x_min", "channels", "target",
+)
+_TOP_OPTIONAL = ("x_max", "efficiency", "background", "cl", "mesons")
+_TARGET_KEYS = ("material", "Z", "A", "density", "X0", "thickness_cm", "thickness_x0")
+_MESON_KEYS = ("reference_lot", "n_rho", "n_omega", "n_phi")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class MesonYields:
+    """Vector-meson yields N_V at a reference number of leptons on target (paper Eq. 7).
+
+    N_V = LOT · f_brem · P_V (paper Eq. 5) is linear in LOT, so the yield for another
+    LOT is N_V · LOT / ``reference_lot``. A meson with no yield is ``None``.
+    """
+
+    reference_lot: float
+    n_rho: float | None = None
+    n_omega: float | None = None
+    n_phi: float | None = None
+
+    def __post_init__(self) -> None:
+        if not (_is_number(self.reference_lot) and 0 < self.reference_lot < math.inf):
+            raise InputError(
+                f"mesons.reference_lot must be a positive number, got {self.reference_lot!r}"
+            )
+        for meson in MESON_CHANNELS:
+            value = getattr(self, f"n_{meson}")
+            if value is not None and not (_is_number(value) and 0 <= value < math.inf):
+                raise InputError(
+                    f"mesons.n_{meson} must be a number >= 0, got {value!r}"
+                )
+
+    def scaled(self, meson: str, leptons_on_target: float) -> float:
+        """N_V for ``leptons_on_target`` (paper Eq. 5: N_V ∝ LOT).
+
+        >>> MesonYields(2e16, n_rho=6e10).scaled("rho", 1e16)
+        30000000000.0
+        """
+        if meson not in MESON_CHANNELS:
+            raise InputError(f"unknown meson {meson!r}: allowed are {', '.join(MESON_CHANNELS)}")
+        n = getattr(self, f"n_{meson}")
+        if n is None:
+            raise InputError(f"no yield n_{meson} given in [mesons]")
+        return float(n) * leptons_on_target / self.reference_lot
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A lepton fixed-target missing-energy experiment (paper Sec. II, Eq. 4).
+
+    Energies in GeV, lengths in cm. ``thickness`` is in units of ``thickness_unit``
+    (``"cm"`` or ``"X0"``); use :attr:`thickness_cm` for the length L_T of Eq. 4.
+    ``target_overrides`` replaces Z, A, density or X0 of the shipped material.
+    """
+
+    name: str
+    description: str
+    references: tuple[str, ...]
+    beam: str
+    energy_gev: float
+    leptons_on_target: float
+    target: str
+    thickness: float
+    thickness_unit: str
+    x_min: float
+    x_max: float = 1.0
+    channels: tuple[str, ...] = ("brem",)
+    efficiency: float = 1.0
+    background: float = 0.0
+    cl: float = 0.95
+    target_overrides: tuple[tuple[str, float], ...] = ()
+    mesons: MesonYields | None = None
+    source: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if self.beam not in ("e", "mu"):
+            raise InputError(f"beam must be 'e' or 'mu', got {self.beam!r}")
+        _positive("energy_gev", self.energy_gev)
+        if self.energy_gev <= lepton_mass(self.beam):
+            raise InputError(
+                f"energy_gev must exceed the {self.beam} mass {lepton_mass(self.beam):.6g} GeV,"
+                f" got {self.energy_gev}"
+            )
+        _positive("leptons_on_target", self.leptons_on_target)
+        if self.thickness_unit not in ("cm", "X0"):
+            raise InputError(f"thickness_unit must be 'cm' or 'X0', got {self.thickness_unit!r}")
+        _positive(f"target.thickness_{self.thickness_unit.lower()}", self.thickness)
+        if not (_is_number(self.x_min) and 0.0 < self.x_min < 1.0):
+            raise InputError(f"x_min must be a number in (0, 1), got {self.x_min!r}")
+        if not (_is_number(self.x_max) and 0.0 < self.x_max <= 1.0):
+            raise InputError(f"x_max must be a number in (0, 1], got {self.x_max!r}")
+        if self.x_min >= self.x_max:
+            raise InputError(
+                f"x_min must be below x_max, got x_min={self.x_min} >= x_max={self.x_max}"
+            )
+        if not self.channels:
+            raise InputError(f"channels must list at least one of {', '.join(CHANNELS)}")
+        for channel in self.channels:
+            if channel not in CHANNELS:
+                raise InputError(
+                    f"channels: unknown channel {channel!r}, allowed are {', '.join(CHANNELS)}"
+                )
+        if len(set(self.channels)) != len(self.channels):
+            raise InputError(f"channels must not repeat a channel, got {list(self.channels)}")
+        if not (_is_number(self.efficiency) and 0.0 < self.efficiency <= 1.0):
+            raise InputError(f"efficiency must be a number in (0, 1], got {self.efficiency!r}")
+        if not (_is_number(self.background) and 0.0 <= self.background < math.inf):
+            raise InputError(f"background must be a number >= 0, got {self.background!r}")
+        if not (_is_number(self.cl) and 0.0 < self.cl < 1.0):
+            raise InputError(f"cl must be a number in (0, 1), got {self.cl!r}")
+        for meson in MESON_CHANNELS:
+            if meson in self.channels and (
+                self.mesons is None or getattr(self.mesons, f"n_{meson}") is None
+            ):
+                raise InputError(
+                    f"channel {meson!r} needs mesons.n_{meson} and mesons.reference_lot"
+                )
+        material = self.material  # validates the symbol and the overrides
+        if self.thickness_unit == "X0" and not math.isfinite(material.X0):
+            raise InputError(
+                f"target.thickness_x0 needs the radiation length X0 of {self.target!r}:"
+                " give target.X0 (cm) or use thickness_cm"
+            )
+        if not math.isfinite(material.density):
+            raise InputError(f"target.density of {self.target!r} is unknown: give it in g/cm^3")
+
+    @property
+    def material(self) -> Material:
+        """The target :class:`~millicharge.materials.Material`, with the overrides applied."""
+        base = get_material(self.target)
+        if not self.target_overrides:
+            return base
+        return dataclasses.replace(base, **dict(self.target_overrides))
+
+    @property
+    def thickness_cm(self) -> float:
+        """Target length L_T in cm (paper Eq. 4)."""
+        if self.thickness_unit == "cm":
+            return float(self.thickness)
+        return float(self.thickness) * self.material.X0
+
+    @property
+    def thickness_x0(self) -> float:
+        """Target length in radiation lengths."""
+        if self.thickness_unit == "X0":
+            return float(self.thickness)
+        return float(self.thickness) / self.material.X0
+
+    @property
+    def meson_channels(self) -> tuple[str, ...]:
+        """The vector-meson channels among :attr:`channels`."""
+        return tuple(c for c in self.channels if c in MESON_CHANNELS)
+
+    def meson_yield(self, meson: str) -> float:
+        """N_V for this experiment's LOT (paper Eqs. 5 and 7, linear in LOT)."""
+        if self.mesons is None:
+            raise InputError(f"experiment {self.name!r} has no [mesons] yields")
+        return self.mesons.scaled(meson, self.leptons_on_target)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of the inputs and the derived target quantities, for listings/JSON."""
+        mat = self.material
+        out: dict[str, Any] = {
+            "name": self.name,
+            "description": self.description,
+            "references": list(self.references),
+            "beam": self.beam,
+            "energy_gev": self.energy_gev,
+            "leptons_on_target": self.leptons_on_target,
+            "target": {
+                "material": self.target,
+                "Z": mat.Z,
+                "A": mat.A,
+                "density": mat.density,
+                "X0": mat.X0,
+                "thickness_cm": self.thickness_cm,
+                "thickness_x0": self.thickness_x0,
+            },
+            "x_min": self.x_min,
+            "x_max": self.x_max,
+            "channels": list(self.channels),
+            "efficiency": self.efficiency,
+            "background": self.background,
+            "cl": self.cl,
+            "source": self.source,
+        }
+        if self.mesons is not None:
+            out["mesons"] = dataclasses.asdict(self.mesons)
+        return out
+
+
+def _positive(name: str, value: object) -> None:
+    if not (_is_number(value) and 0.0 < value < math.inf):  # type: ignore[operator]
+        raise InputError(f"{name} must be a positive number, got {value!r}")
+
+
+def _check_keys(table: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise InputError(f"unknown key '{where}{key}': allowed are {', '.join(allowed)}")
+
+
+def _get(table: Mapping[str, Any], key: str, kind: str, where: str) -> Any:
+    value = table[key]
+    ok = {
+        "str": isinstance(value, str),
+        "number": _is_number(value),
+        "table": isinstance(value, Mapping),
+    }[kind]
+    if not ok:
+        raise InputError(f"{where}{key} must be a {kind}, got {value!r}")
+    return float(value) if kind == "number" else value
+
+
+def _string_list(value: Any, field_name: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise InputError(f"{field_name} must be a string or a list of strings, got {value!r}")
+
+
+def experiment_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Experiment:
+    """Validate a parsed TOML table and build an :class:`Experiment`.
+
+    Every error message starts with ``source`` (the file name).
+    """
+    try:
+        return _from_dict(data, source)
+    except InputError as err:
+        raise InputError(f"{source}: {err}") from None
+
+
+def _from_dict(data: Mapping[str, Any], source: str) -> Experiment:
+    _check_keys(data, _TOP_REQUIRED + _TOP_OPTIONAL, "")
+    for key in _TOP_REQUIRED:
+        if key not in data:
+            raise InputError(f"missing required field {key!r}")
+    target = _get(data, "target", "table", "")
+    _check_keys(target, _TARGET_KEYS, "target.")
+    if "material" not in target:
+        raise InputError("missing required field 'target.material' (a symbol such as 'Pb')")
+    thick = [k for k in ("thickness_cm", "thickness_x0") if k in target]
+    if len(thick) != 1:
+        raise InputError(
+            "target needs exactly one of thickness_cm and thickness_x0, got "
+            + (" and ".join(thick) if thick else "neither")
+        )
+    overrides = []
+    for key in ("Z", "A", "density", "X0"):
+        if key in target:
+            value = _get(target, key, "number", "target.")
+            overrides.append((key, int(value) if key == "Z" and value.is_integer() else value))
+    mesons = None
+    if "mesons" in data:
+        table = _get(data, "mesons", "table", "")
+        _check_keys(table, _MESON_KEYS, "mesons.")
+        if "reference_lot" not in table:
+            raise InputError("missing required field 'mesons.reference_lot'")
+        mesons = MesonYields(
+            **{k: _get(table, k, "number", "mesons.") for k in _MESON_KEYS if k in table}
+        )
+    optional = {k: _get(data, k, "number", "") for k in ("x_max", "efficiency", "background",
+                                                         "cl") if k in data}
+    channels = data["channels"]
+    if not (isinstance(channels, list) and all(isinstance(c, str) for c in channels)):
+        raise InputError(
+            f"channels must be a list of strings from {', '.join(CHANNELS)}, got {channels!r}"
+        )
+    return Experiment(
+        name=_get(data, "name", "str", ""),
+        description=_get(data, "description", "str", ""),
+        references=_string_list(data["references"], "references"),
+        beam=_get(data, "beam", "str", ""),
+        energy_gev=_get(data, "energy_gev", "number", ""),
+        leptons_on_target=_get(data, "leptons_on_target", "number", ""),
+        target=_get(target, "material", "str", "target."),
+        thickness=_get(target, thick[0], "number", "target."),
+        thickness_unit="cm" if thick[0] == "thickness_cm" else "X0",
+        x_min=_get(data, "x_min", "number", ""),
+        channels=tuple(channels),
+        target_overrides=tuple(overrides),
+        mesons=mesons,
+        source=source,
+        **optional,
+    )
+
+
+def _experiments_dir() -> Any:
+    return resources.files("millicharge.data").joinpath("experiments")
+
+
+@cache
+def experiment_names() -> list[str]:
+    """Names (file stems) of the shipped experiments, e.g. ``['ldmx', 'na64mu', ...]``."""
+    return sorted(
+        p.name[: -len(".toml")] for p in _experiments_dir().iterdir() if p.name.endswith(".toml")
+    )
+
+
+def _parse(text: str, source: str) -> Experiment:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(f"{source}: TOML syntax error: {err}") from None
+    return experiment_from_dict(data, source)
+
+
+def load_experiment(name_or_path: str | Path) -> Experiment:
+    """A shipped experiment by name (case-insensitive) or a user TOML file by path.
+
+    A string is taken as a path when it ends in ``.toml`` or names an existing file.
+
+    >>> load_experiment("LDMX").x_min
+    0.7
+    """
+    path = Path(name_or_path)
+    if isinstance(name_or_path, Path) or str(name_or_path).endswith(".toml") or path.is_file():
+        if not path.is_file():
+            raise InputError(f"experiment file {str(path)!r} not found")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise InputError(f"cannot read experiment file {str(path)!r}: {err}") from None
+        return _parse(text, str(path))
+    key = str(name_or_path).lower()
+    if key not in experiment_names():
+        raise InputError(
+            f"unknown experiment {str(name_or_path)!r}: shipped are "
+            f"{', '.join(experiment_names())} (or give the path of a .toml file)"
+        )
+    text = _experiments_dir().joinpath(f"{key}.toml").read_text(encoding="utf-8")
+    return _parse(text, f"{key}.toml")
