@@ -1,0 +1,201 @@
+r"""Vector-meson channel V → χχ̄ (V = ρ, ω, φ) at electron fixed-target experiments.
+
+Bremsstrahlung photons photoproduce vector mesons in the target, γN → NV, and V decays
+invisibly to a millicharged pair (paper Sec. II and V, after Schuster, Toro, Zhou,
+PRD 105 (2022) 035036, arXiv:2112.02104):
+
+* yield, paper Eq. (5)–(7): :math:`N_V = \mathrm{EOT}\, f_\mathrm{brem}\, P_V` with
+  :math:`P_V \simeq \tfrac97\, \sigma_0^V X_0 f^V_\mathrm{nuc} / m_p`; for EOT = 2·10¹⁶ the
+  paper takes N_ρ = 6·10¹⁰, N_ω = 6·10⁹, N_φ = 10⁹ and N_V scales linearly with EOT;
+* branching fraction, paper Eq. (11):
+
+  .. math::
+
+      \mathrm{Br}(V\to\chi\bar\chi) = \epsilon^2\, \mathrm{Br}(V\to e^+e^-)
+      \left(1 + \frac{2m_\chi^2}{m_V^2}\right)\sqrt{1 - \frac{4m_\chi^2}{m_V^2}},
+
+  exactly zero at and above threshold 2m_χ ≥ m_V;
+* signal, paper Eq. (8): :math:`N = N_V\, \mathrm{Br}(V\to\chi\bar\chi)` (times the
+  detector efficiency of the experiment).
+
+Masses are from the :mod:`particle` package (PDG tables shipped with it). The default
+Br(V → e⁺e⁻) are the values the paper uses (SPEC §5): 4.72·10⁻⁵, 7.38·10⁻⁵, 2.979·10⁻⁴;
+the paper does not state the PDG edition. ``br_set="pdg2026"`` selects the PDG 2026 values
+listed in SPEC §5 (from the offline ``pdg`` package: 4.723·10⁻⁵, 7.41·10⁻⁵, 2.963·10⁻⁴).
+
+    >>> m = get_meson("rho")
+    >>> round(m.mass, 5), m.br_ee
+    (0.77526, 4.72e-05)
+    >>> float(branching_chi("rho", 0.0, epsilon=1e-3)) == 1e-6 * 4.72e-5
+    True
+    >>> float(branching_chi("rho", 0.4))      # 2 m_chi > m_rho: closed
+    0.0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import hepunits as _hu
+import numpy as np
+from hepunits import constants as _hc
+from numpy.typing import ArrayLike, NDArray
+from particle import Particle
+
+from .constants import M_P
+from .errors import InputError
+from .experiments import Experiment
+
+__all__ = [
+    "BR_EE",
+    "MESONS",
+    "VectorMeson",
+    "branching_chi",
+    "get_meson",
+    "meson_yield",
+    "n_signal_meson",
+    "photoproduction_probability",
+    "vector_meson_yield",
+]
+
+_PDGID = {"rho": 113, "omega": 223, "phi": 333}
+
+BR_EE: dict[str, dict[str, float]] = {
+    # Values used by the seed paper (Sec. V, Eq. 11) and restated in SPEC §5. The paper
+    # cites the PDG without naming the edition.
+    "paper": {"rho": 4.72e-5, "omega": 7.38e-5, "phi": 2.979e-4},
+    # PDG 2026 (offline `pdg` package), as listed in SPEC §5.
+    "pdg2026": {"rho": 4.723e-5, "omega": 7.41e-5, "phi": 2.963e-4},
+}
+"""Br(V → e⁺e⁻) by source: ``"paper"`` (default) and ``"pdg2026"``."""
+
+_BR_SOURCE = {
+    "paper": "PDG as used by the paper (Gninenko et al., Sec. V; edition not stated)",
+    "pdg2026": "PDG 2026 via the offline `pdg` package (SPEC §5)",
+}
+
+
+@dataclass(frozen=True)
+class VectorMeson:
+    """A neutral vector meson. ``mass`` in GeV; ``br_ee`` = Br(V → e⁺e⁻)."""
+
+    name: str
+    pdgid: int
+    mass: float
+    br_ee: float
+    br_source: str
+
+
+def _build(name: str, br_set: str) -> VectorMeson:
+    pdgid = _PDGID[name]
+    return VectorMeson(
+        name=name,
+        pdgid=pdgid,
+        mass=float(Particle.from_pdgid(pdgid).mass) / 1e3,  # MeV -> GeV
+        br_ee=BR_EE[br_set][name],
+        br_source=_BR_SOURCE[br_set],
+    )
+
+
+MESONS: dict[str, VectorMeson] = {name: _build(name, "paper") for name in _PDGID}
+"""ρ(770)⁰, ω(782), φ(1020) with the paper's Br(V → e⁺e⁻)."""
+
+
+def get_meson(meson: str | VectorMeson, br_set: str = "paper") -> VectorMeson:
+    """The meson ``"rho"``, ``"omega"`` or ``"phi"`` with Br(V→ee) from ``br_set``."""
+    if isinstance(meson, VectorMeson):
+        return meson
+    if meson not in _PDGID:
+        raise InputError(f"unknown meson {meson!r}: allowed are {', '.join(_PDGID)}")
+    if br_set not in BR_EE:
+        raise InputError(f"unknown br_set {br_set!r}: allowed are {', '.join(BR_EE)}")
+    return MESONS[meson] if br_set == "paper" else _build(meson, br_set)
+
+
+def branching_chi(
+    meson: str | VectorMeson, mass: ArrayLike, epsilon: float = 1.0, br_set: str = "paper"
+) -> NDArray[np.float64]:
+    """Br(V → χχ̄) of paper Eq. (11), vectorised over the χ mass ``mass`` (GeV).
+
+    Zero where 2m_χ ≥ m_V. At m_χ → 0 it tends to ε² Br(V → e⁺e⁻).
+
+    >>> br = branching_chi("phi", [0.0, 0.3, 0.6])
+    >>> bool(br[0] > br[1] > br[2] == 0.0)
+    True
+    """
+    v = get_meson(meson, br_set)
+    m = np.asarray(mass, dtype=float)
+    if not np.all(np.isfinite(m)) or np.any(m < 0):
+        raise InputError("mass must be finite and >= 0 (GeV)")
+    r = m * m / (v.mass * v.mass)
+    beta = np.sqrt(np.maximum(1.0 - 4.0 * r, 0.0))
+    return np.where(4.0 * r < 1.0, epsilon**2 * v.br_ee * (1.0 + 2.0 * r) * beta, 0.0)
+
+
+_GEV_IN_GRAM: float = _hu.GeV / _hc.c_light**2 / _hu.gram
+"""1 GeV/c² in grams (hepunits/CODATA)."""
+
+
+def photoproduction_probability(sigma0_cm2: float, X0_g_cm2: float, f_nuc: float = 1.0) -> float:
+    """P_V ≃ (9/7) σ₀ X₀ f_nuc / m_p, paper Eq. (6) (Schuster, Toro, Zhou 2022).
+
+    Probability that a bremsstrahlung photon converts to V by exclusive photoproduction
+    before it converts to e⁺e⁻ (the 9/7 is X₀ over the pair-conversion length).
+
+    Parameters
+    ----------
+    sigma0_cm2
+        Exclusive photoproduction cross section per nucleon σ₀^V, cm².
+    X0_g_cm2
+        Radiation length of the target in g/cm² (mass thickness; X₀[cm] · ρ).
+    f_nuc
+        Order-one nuclear correction factor f_nuc^V.
+
+    Examples
+    --------
+    σ₀ = 10 μb in tungsten (X₀ = 6.76 g/cm²):
+
+    >>> round(photoproduction_probability(10e-30, 6.76), 7)
+    5.2e-05
+    """
+    for name, value in (("sigma0_cm2", sigma0_cm2), ("X0_g_cm2", X0_g_cm2), ("f_nuc", f_nuc)):
+        if not (np.isfinite(value) and value >= 0):
+            raise InputError(f"{name} must be a finite number >= 0, got {value!r}")
+    m_p_gram = M_P * _GEV_IN_GRAM
+    return 9.0 / 7.0 * sigma0_cm2 * X0_g_cm2 * f_nuc / m_p_gram
+
+
+def vector_meson_yield(leptons_on_target: float, f_brem: float, p_v: float) -> float:
+    """N_V = EOT · f_brem · P_V, paper Eq. (5) (f_brem = 0.03 for LDMX, paper Sec. II).
+
+    >>> f"{vector_meson_yield(2e16, 0.03, 1e-4):.1e}"
+    '6.0e+10'
+    """
+    return float(leptons_on_target) * f_brem * p_v
+
+
+def meson_yield(experiment: Experiment, meson: str) -> float:
+    """N_V for ``experiment``: its [mesons] yield scaled linearly to its LOT (Eqs. 5, 7)."""
+    get_meson(meson)
+    return experiment.meson_yield(meson)
+
+
+def n_signal_meson(
+    experiment: Experiment,
+    meson: str,
+    mass: ArrayLike,
+    epsilon: float = 1.0,
+    br_set: str = "paper",
+) -> NDArray[np.float64]:
+    """Signal events N_V · Br(V → χχ̄) · efficiency, paper Eq. (8) with Eq. (11).
+
+    >>> from millicharge.experiments import load_experiment
+    >>> n = n_signal_meson(load_experiment("ldmx"), "rho", 0.0)
+    >>> round(float(n) / (6e10 * 4.72e-5), 12)
+    1.0
+    """
+    return (
+        meson_yield(experiment, meson)
+        * branching_chi(meson, mass, epsilon, br_set)
+        * experiment.efficiency
+    )
