@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from .cross_sections import cross_section, spectrum
 from .errors import InputError
 from .materials import Material, get_material
+from .result import CrossSection, Spectrum
 
 __version__ = "0.1.0"
 
-__all__ = ["InputError", "Material", "__version__", "get_material"]
+__all__ = [
+    "CrossSection",
+    "InputError",
+    "Material",
+    "Spectrum",
+    "__version__",
+    "cross_section",
+    "get_material",
+    "spectrum",
+]

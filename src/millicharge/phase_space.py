@@ -9,8 +9,8 @@ For the nucleus at rest, integrating the recoil two-body system exactly gives
 
 with t = −(P − P')² between the exact roots t± of the two-body constraint and φ the
 azimuth of the recoil about Q⃗ (derivation: docs/physics.md §3). The variables are
-mapped from the unit cube as SPEC §3 recommends: x via ln(1 − x), ρ = 1 − cos θ_V via
-ln(ρ + ρ₀) with ρ₀ = (m_l²x² + s(1 − x))/(2x²E²), t via ln t, φ uniform, and the pair
+mapped from the unit cube close to SPEC §3: x via ln(1 − x), ρ = 1 − cos θ_V via
+1/(ρ + ρ₀) (flatter than ln(ρ + ρ₀) for the collinear peak) with ρ₀ = (m_l²x² + s(1 − x))/(2x²E²), t via ln t, φ uniform, and the pair
 mass s via g = ln(s/(s + s₀)) (log-like below s₀ = max(m_l², 4m_χ²), 1/s-like above).
 Every quantity that vanishes in the collinear limit (1 − β cos θ, t − t₋) is built
 from positive terms.
@@ -81,12 +81,12 @@ def three_body_events(
     pabs = np.sqrt(e * e - m * m)
     ek = x * e
     kabs = np.sqrt(np.maximum(ek * ek - s, 0.0))
-    # Vector angle: ln(ρ + ρ₀) uniform on [ln ρ₀, ln(2 + ρ₀)].
+    # Vector angle: 1/(ρ + ρ₀) uniform on [1/(2 + ρ₀), 1/ρ₀] (flattens the collinear
+    # peak dσ/dρ ∝ (ρ + ρ₀)⁻²); ρ = u c ρ₀² / (1 − u c ρ₀), c = 2/(ρ₀(2 + ρ₀)).
     rho0 = (m * m * x * x + s * (1.0 - x)) / (2.0 * x * x * e * e)
-    span_rho = np.log1p(2.0 / rho0)
-    rho = rho0 * np.expm1(u_rho * span_rho)
-    rho = np.minimum(rho, 2.0)
-    jac_rho = (rho + rho0) * span_rho
+    c_rho = 2.0 / (rho0 * (2.0 + rho0))
+    rho = np.minimum(u_rho * c_rho * rho0 * rho0 / (1.0 - u_rho * c_rho * rho0), 2.0)
+    jac_rho = (rho + rho0) ** 2 * c_rho
     sin_th = np.sqrt(rho * (2.0 - rho))
     cos_th = 1.0 - rho
 

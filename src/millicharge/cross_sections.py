@@ -1,0 +1,153 @@
+"""Public cross-section API: σ(x_min, x_max) and dσ/dx, exact tree level or WW.
+
+    >>> from millicharge import cross_section
+    >>> r = cross_section("mu", 160, "Pb", 0.1, 0.5, method="ww")
+    >>> r.unit, r.method, r.sigma_pb > 0
+    ('pb', 'ww', True)
+
+``method="etl"`` (default) integrates the exact |M|² with VEGAS (:mod:`millicharge.etl`);
+``method="ww"`` is the Weizsäcker–Williams approximation (:mod:`millicharge.ww`). Both
+take and return the same things; σ ∝ ε² is applied at the end.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import etl
+from .citations import cite
+from .errors import InputError
+from .kinematics import Process, validate_x_range
+from .materials import Material
+from .result import CrossSection, Spectrum
+
+__all__ = ["METHODS", "MODELS", "cross_section", "spectrum"]
+
+METHODS = ("etl", "ww")
+MODELS = ("mcp", "dark-photon")
+
+
+def _check_options(method: str, model: str, precision: float, epsilon: float) -> None:
+    if method not in METHODS:
+        raise InputError(f"unknown method {method!r}: allowed are 'etl' and 'ww'")
+    if model not in MODELS:
+        raise InputError(f"unknown model {model!r}: allowed are 'mcp' and 'dark-photon'")
+    try:
+        precision = float(precision)
+        epsilon = float(epsilon)
+    except (TypeError, ValueError):
+        raise InputError("precision and epsilon must be numbers") from None
+    if not 0.0 < precision < 1.0:
+        raise InputError(f"precision must lie in (0, 1), got {precision}")
+    if not (math.isfinite(epsilon) and epsilon > 0):
+        raise InputError(f"epsilon must be a positive number, got {epsilon}")
+
+
+def _target_name(target: str | Material) -> str:
+    return target.symbol if isinstance(target, Material) else str(target)
+
+
+def cross_section(
+    beam: str,
+    energy: float,
+    target: str | Material,
+    mass: float,
+    x_min: float,
+    x_max: float = 1.0,
+    *,
+    method: str = "etl",
+    model: str = "mcp",
+    epsilon: float = 1.0,
+    precision: float = 1e-3,
+    seed: int | None = 0,
+    nucleus_mass: float | None = None,
+) -> CrossSection:
+    """σ(l N → l N χχ̄; x_min ≤ x ≤ x_max) in pb, x = E_miss/E (paper Eq. 4).
+
+    Parameters
+    ----------
+    beam : ``"e"`` or ``"mu"``.
+    energy : beam energy in GeV.
+    target : material symbol (``"Pb"``, ``"Al"``, …) or a :class:`Material`.
+    mass : m_χ in GeV (the A' mass for ``model="dark-photon"``).
+    x_min, x_max : missing-energy fraction window, 0 < x_min < x_max ≤ 1.
+    method : ``"etl"`` (exact tree level, VEGAS) or ``"ww"``.
+    model : ``"mcp"`` (χχ̄ via γ*) or ``"dark-photon"`` (invisible on-shell A').
+    epsilon : charge (mixing) parameter; σ ∝ ε².
+    precision : target relative Monte Carlo error (ETL).
+    seed : random seed (ETL); the same seed gives the same number.
+    nucleus_mass : override M_N in GeV (validation only).
+    """
+    _check_options(method, model, precision, epsilon)
+    x_min, x_max = validate_x_range(x_min, x_max)
+    proc = Process.make(beam, energy, target, mass)
+    lo, hi = etl.x_limits(proc, x_min, x_max, model)
+    if lo >= hi:
+        raise InputError(
+            f"x window [{x_min}, {x_max}] is kinematically closed for m = {mass} GeV at "
+            f"E = {energy} GeV: x must lie in [{lo:.4g}, {hi:.4g}]"
+        )
+    cite("gninenko2025", "lepage2021" if method == "etl" else "kim-tsai1973")
+    if method == "etl":
+        f, dim = etl.make_integrand(proc, x_range=(lo, hi), model=model, nucleus_mass=nucleus_mass)
+        res = etl.integrate(f, dim, precision=precision, seed=seed)
+        value, error = res.value, res.error
+        extra = {"chi2_dof": res.chi2_dof, "Q": res.Q, "n_eval": res.n_eval}
+    else:
+        from . import ww
+
+        value, error = ww.cross_section(proc, lo, hi, model=model)
+        extra = {}
+    eps2 = float(epsilon) ** 2
+    return CrossSection(
+        sigma_pb=value * eps2, error_pb=error * eps2, method=method, beam=beam,
+        energy_gev=float(energy), target=_target_name(target), mass_gev=float(mass),
+        x_min=x_min, x_max=x_max, epsilon=float(epsilon), model=model, seed=seed, **extra,
+    )
+
+
+def spectrum(
+    beam: str,
+    energy: float,
+    target: str | Material,
+    mass: float,
+    x: ArrayLike | Sequence[float],
+    *,
+    method: str = "etl",
+    model: str = "mcp",
+    epsilon: float = 1.0,
+    precision: float = 3e-3,
+    seed: int | None = 0,
+) -> Spectrum:
+    """dσ/dx in pb at each x (0 < x < 1); exactly 0 where kinematics forbids it."""
+    _check_options(method, model, precision, epsilon)
+    xs = np.atleast_1d(np.asarray(x, dtype=float))
+    if xs.size == 0 or not np.all(np.isfinite(xs)) or np.any((xs <= 0) | (xs >= 1)):
+        raise InputError(f"x values must lie in (0, 1), got {xs.tolist()}")
+    proc = Process.make(beam, energy, target, mass)
+    lo, hi = etl.x_limits(proc, 0.0, 1.0, model)
+    values, errors = np.zeros(xs.size), np.zeros(xs.size)
+    if method == "ww":
+        from . import ww
+
+        inside = (xs > lo) & (xs < hi)
+        if inside.any():
+            values[inside] = ww.dsigma_dx(proc, xs[inside], model=model)
+    else:
+        for i, xi in enumerate(xs):
+            if not lo < xi < hi:
+                continue
+            f, dim = etl.make_integrand(proc, x_fixed=float(xi), model=model)
+            res = etl.integrate(f, dim, precision=precision, seed=None if seed is None else seed + i)
+            values[i], errors[i] = res.value, res.error
+    cite("gninenko2025", "lepage2021" if method == "etl" else "kim-tsai1973")
+    eps2 = float(epsilon) ** 2
+    return Spectrum(
+        x=xs, dsigma_dx_pb=values * eps2, error_pb=errors * eps2, method=method, beam=beam,
+        energy_gev=float(energy), target=_target_name(target), mass_gev=float(mass),
+        epsilon=float(epsilon), model=model,
+    )

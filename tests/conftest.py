@@ -1,0 +1,35 @@
+"""Shared fixtures: physical event samples for amplitude-level checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from millicharge.constants import M_E, M_MU
+from millicharge.materials import get_material
+from millicharge.phase_space import three_body_events
+
+CASES = {
+    # beam energy, lepton mass, target, vector mass²
+    "e8-Al": (8.0, M_E, "Al", 0.01**2),
+    "mu160-Pb": (160.0, M_MU, "Pb", 0.2**2),
+    "mu160-Pb-light": (160.0, M_MU, "Pb", 1e-6),
+}
+
+
+def make_events(case: str, n: int = 200, seed: int = 1, nucleus_mass: float | None = None):
+    energy, m, target, s = CASES[case]
+    rng = np.random.default_rng(seed)
+    big_m = get_material(target).nucleus_mass if nucleus_mass is None else nucleus_mass
+    x = rng.uniform(0.3, 0.99, n)
+    u = rng.random((n, 3))
+    ev = three_body_events(energy, m, big_m, x, np.full(n, s), u[:, 0], u[:, 1], 2 * np.pi * u[:, 2])
+    keep = ev.weight > 0
+    from millicharge.phase_space import Events
+
+    return Events(**{f: getattr(ev, f)[keep] for f in ev.__dataclass_fields__}), m
+
+
+@pytest.fixture(params=sorted(CASES))
+def events(request):
+    return make_events(request.param)
