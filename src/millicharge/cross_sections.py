@@ -12,12 +12,14 @@ take and return the same things; σ ∝ ε² is applied at the end.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import cache as _cache
 from . import etl
 from .citations import cite
 from .errors import InputError
@@ -65,7 +67,9 @@ def cross_section(
     precision: float = 1e-3,
     seed: int | None = 0,
     nucleus_mass: float | None = None,
-) -> CrossSection:
+    cache: bool = False,
+    lookup_only: bool = False,
+) -> CrossSection | None:
     """σ(l N → l N χχ̄; x_min ≤ x ≤ x_max) in pb, x = E_miss/E (paper Eq. 4).
 
     Parameters
@@ -81,6 +85,9 @@ def cross_section(
     precision : target relative Monte Carlo error (ETL).
     seed : random seed (ETL); the same seed gives the same number.
     nucleus_mass : override M_N in GeV (validation only).
+    cache : read/write the on-disk cache (:mod:`millicharge.cache`); the cached value is
+        the ε = 1 result, so any ε reuses it.
+    lookup_only : return the cached result, or None without computing anything.
     """
     _check_options(method, model, precision, epsilon)
     x_min, x_max = validate_x_range(x_min, x_max)
@@ -92,6 +99,14 @@ def cross_section(
             f"E = {energy} GeV: x must lie in [{lo:.4g}, {hi:.4g}]"
         )
     cite("gninenko2025", "lepage2021" if method == "etl" else "kim-tsai1973")
+    key = None
+    if cache or lookup_only:
+        key = _key(proc, x_min, x_max, method, model, precision, seed, nucleus_mass)
+        record = _cache.load(key)
+        if record is not None:
+            return _scaled(CrossSection(**record), float(epsilon))
+        if lookup_only:
+            return None
     if method == "etl":
         f, dim = etl.make_integrand(proc, x_range=(lo, hi), model=model, nucleus_mass=nucleus_mass)
         res = etl.integrate(f, dim, precision=precision, seed=seed)
@@ -102,11 +117,35 @@ def cross_section(
 
         value, error = ww.cross_section(proc, lo, hi, model=model)
         extra = {}
-    eps2 = float(epsilon) ** 2
-    return CrossSection(
-        sigma_pb=value * eps2, error_pb=error * eps2, method=method, beam=beam,
+    result = CrossSection(
+        sigma_pb=value, error_pb=error, method=method, beam=beam,
         energy_gev=float(energy), target=_target_name(target), mass_gev=float(mass),
-        x_min=x_min, x_max=x_max, epsilon=float(epsilon), model=model, seed=seed, **extra,
+        x_min=x_min, x_max=x_max, epsilon=1.0, model=model, seed=seed, **extra,
+    )
+    if key is not None:
+        _cache.store(key, result.to_dict())
+    return _scaled(result, float(epsilon))
+
+
+def _key(proc, x_min, x_max, method, model, precision, seed, nucleus_mass) -> str:
+    """Cache key: every physics input, the precision and seed (ETL) and the version."""
+    return _cache.cache_key(
+        {
+            "kind": "cross_section", "beam": proc.beam, "energy": proc.energy,
+            "target": dataclasses.asdict(proc.target), "mass": proc.mass,
+            "x_min": x_min, "x_max": x_max, "method": method, "model": model,
+            "precision": float(precision) if method == "etl" else None,
+            "seed": seed if method == "etl" else None, "nucleus_mass": nucleus_mass,
+        }
+    )
+
+
+def _scaled(result: CrossSection, epsilon: float) -> CrossSection:
+    """σ ∝ ε²: rescale an ε = 1 result."""
+    eps2 = epsilon**2 / result.epsilon**2
+    return dataclasses.replace(
+        result, sigma_pb=result.sigma_pb * eps2, error_pb=result.error_pb * eps2,
+        epsilon=epsilon,
     )
 
 
@@ -142,7 +181,8 @@ def spectrum(
             if not lo < xi < hi:
                 continue
             f, dim = etl.make_integrand(proc, x_fixed=float(xi), model=model)
-            res = etl.integrate(f, dim, precision=precision, seed=None if seed is None else seed + i)
+            point_seed = None if seed is None else seed + i
+            res = etl.integrate(f, dim, precision=precision, seed=point_seed)
             values[i], errors[i] = res.value, res.error
     cite("gninenko2025", "lepage2021" if method == "etl" else "kim-tsai1973")
     eps2 = float(epsilon) ** 2

@@ -10,7 +10,8 @@ For the nucleus at rest, integrating the recoil two-body system exactly gives
 with t = −(P − P')² between the exact roots t± of the two-body constraint and φ the
 azimuth of the recoil about Q⃗ (derivation: docs/physics.md §3). The variables are
 mapped from the unit cube close to SPEC §3: x via ln(1 − x), ρ = 1 − cos θ_V via
-1/(ρ + ρ₀) (flatter than ln(ρ + ρ₀) for the collinear peak) with ρ₀ = (m_l²x² + s(1 − x))/(2x²E²), t via ln t, φ uniform, and the pair
+1/(ρ + ρ₀) (flatter than ln(ρ + ρ₀) for the collinear peak), ρ₀ = (m_l²x² + s(1 − x))/(2x²E²),
+t via ln t, φ uniform, and the pair
 mass s via g = ln(s/(s + s₀)) (log-like below s₀ = max(m_l², 4m_χ²), 1/s-like above).
 Every quantity that vanishes in the collinear limit (1 − β cos θ, t − t₋) is built
 from positive terms.

@@ -1,0 +1,215 @@
+"""Projected reach ε(m_χ) of an experiment: cross sections → yields → limits.
+
+For each mass the bremsstrahlung-like yield (paper Eq. 4) and the vector-meson yields
+(Eqs. 5–8, 11) are computed at ε = 1; since every yield ∝ ε²,
+ε_lim = √(s_up / N(ε = 1)) per channel and for their sum (SPEC §6), with s_up from
+:func:`millicharge.statistics.upper_limit` for the experiment's background and CL.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .errors import InputError
+from .etl import x_limits
+from .experiments import Experiment, load_experiment
+from .kinematics import Process
+from .mesons import n_signal_meson
+from .scan import evaluate
+from .statistics import upper_limit
+from .yields import epsilon_limit, n_signal_brem
+
+__all__ = ["MESON_CHANNELS", "ReachTable", "default_masses", "parse_masses", "reach"]
+
+MESON_CHANNELS = ("rho", "omega", "phi")
+
+
+def default_masses() -> np.ndarray:
+    """The paper's range, 10 MeV … 1 GeV, 40 log-spaced points (GeV)."""
+    return np.geomspace(0.01, 1.0, 40)
+
+
+def parse_masses(spec: str) -> np.ndarray:
+    """``"0.01:1:40"`` (log-spaced start:stop:n, GeV) or ``"0.01,0.1,0.5"`` (a list).
+
+    >>> parse_masses("0.01:1:3").round(3).tolist()
+    [0.01, 0.1, 1.0]
+    """
+    text = spec.strip()
+    try:
+        if ":" in text:
+            parts = text.split(":")
+            if len(parts) != 3:
+                raise ValueError
+            lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
+            if not (0 < lo < hi) or n < 1:
+                raise InputError(
+                    f"mass range {spec!r} must be start:stop:n with 0 < start < stop, n ≥ 1"
+                )
+            return np.geomspace(lo, hi, n)
+        values = np.array([float(v) for v in text.split(",") if v.strip()])
+    except ValueError:
+        raise InputError(
+            f"cannot read masses {spec!r}: use start:stop:n (GeV, log-spaced) or a comma list"
+        ) from None
+    return check_masses(values)
+
+
+def check_masses(masses: ArrayLike) -> np.ndarray:
+    """Validate a mass grid (GeV): non-empty, finite, positive."""
+    values = np.atleast_1d(np.asarray(masses, dtype=float))
+    if values.size == 0:
+        raise InputError("the mass grid is empty: give at least one mass in GeV")
+    if not np.all(np.isfinite(values)) or np.any(values <= 0):
+        raise InputError(f"masses must be positive numbers in GeV, got {values.tolist()}")
+    return values
+
+
+@dataclass
+class ReachTable:
+    """Columns over the mass grid; ε columns hold ``nan`` where a channel is closed."""
+
+    experiment: str
+    columns: dict[str, np.ndarray]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    def __len__(self) -> int:
+        return len(self.columns["mass_gev"])
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.columns)
+
+    def rows(self) -> list[dict[str, float | None]]:
+        """One dict per mass; closed channels are ``None``."""
+        out = []
+        for i in range(len(self)):
+            row: dict[str, float | None] = {}
+            for k, v in self.columns.items():
+                val = float(v[i])
+                row[k] = val if math.isfinite(val) else None
+            out.append(row)
+        return out
+
+    def to_numpy(self) -> np.ndarray:
+        """A NumPy structured array with one field per column."""
+        dtype = [(k, float) for k in self.columns]
+        return np.array([tuple(float(v[i]) for v in self.columns.values()) for i in
+                         range(len(self))], dtype=dtype)
+
+    def to_pandas(self):  # pragma: no cover - optional dependency
+        """A pandas DataFrame (pandas is optional: ``pip install pandas``)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise InputError("to_pandas needs pandas: pip install pandas") from None
+        return pd.DataFrame(self.columns)
+
+    def to_csv(self) -> str:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(self.names)
+        for row in self.rows():
+            writer.writerow(["" if v is None else repr(v) for v in row.values()])
+        return buf.getvalue()
+
+    def to_json(self) -> str:
+        return json.dumps({"experiment": self.experiment, "meta": self.meta,
+                           "rows": self.rows()}, indent=1)
+
+
+def reach(
+    experiment: str | Path | Experiment,
+    masses: ArrayLike | None = None,
+    *,
+    cl: float | None = None,
+    method: str = "etl",
+    model: str = "mcp",
+    precision: float = 5e-3,
+    seed: int = 0,
+    backend: str = "processes",
+    workers: int | None = None,
+    cache: bool = True,
+    progress: bool = True,
+) -> ReachTable:
+    """Projected ε_lim(m) of ``experiment`` (name, TOML path or :class:`Experiment`).
+
+    Returns a :class:`ReachTable` with columns ``mass_gev``, ``sigma_pb``,
+    ``sigma_error_pb``, ``n_signal_eps1_<channel>``, ``epsilon_<channel>`` and
+    ``epsilon_combined``.
+    """
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    m = default_masses() if masses is None else check_masses(masses)
+    confidence = exp.cl if cl is None else float(cl)
+    if not 0.0 < confidence < 1.0:
+        raise InputError(f"CL must lie in (0, 1), got {confidence}")
+    s_up = upper_limit(background=exp.background, cl=confidence)
+    n_points = len(m)
+    cols: dict[str, np.ndarray] = {"mass_gev": m}
+    total = np.zeros(n_points)
+    channels = list(exp.channels)
+    if "brem" in channels:
+        sigma, err = _brem_cross_sections(exp, m, method, model, precision, seed, backend,
+                                          workers, cache, progress)
+        n_brem = np.asarray(n_signal_brem(exp, sigma)) * np.ones(n_points)
+        cols["sigma_pb"], cols["sigma_error_pb"] = sigma, err
+        cols["n_signal_eps1_brem"] = n_brem
+        total += n_brem
+    for meson in MESON_CHANNELS:
+        if meson in channels and model == "mcp":
+            n_v = np.asarray(n_signal_meson(exp, meson, m), dtype=float) * np.ones(n_points)
+            cols[f"n_signal_eps1_{meson}"] = n_v
+            total += n_v
+    for ch in ["brem", *MESON_CHANNELS]:
+        key = f"n_signal_eps1_{ch}"
+        if key in cols:
+            cols[f"epsilon_{ch}"] = _eps(cols[key], s_up)
+        else:
+            cols[f"epsilon_{ch}"] = np.full(n_points, np.nan)
+    cols["epsilon_combined"] = _eps(total, s_up)
+    meta = {"cl": confidence, "s_up": s_up, "method": method, "model": model,
+            "precision": precision, "seed": seed, "background": exp.background,
+            "efficiency": exp.efficiency, "channels": channels}
+    return ReachTable(experiment=exp.name, columns=cols, meta=meta)
+
+
+def _eps(n: np.ndarray, s_up: float) -> np.ndarray:
+    out = np.asarray(epsilon_limit(n, s_up), dtype=float)
+    return np.where(np.isfinite(out), out, np.nan)
+
+
+def _brem_cross_sections(exp, masses, method, model, precision, seed, backend, workers,
+                         cache, progress):
+    """σ(x_min, x_max) at ε = 1 for each open mass; 0 where the channel is closed."""
+    sigma = np.zeros(len(masses))
+    err = np.zeros(len(masses))
+    jobs, index = [], []
+    for i, mass in enumerate(masses):
+        try:
+            proc = Process.make(exp.beam, exp.energy_gev, exp.material, float(mass))
+        except InputError:
+            continue  # pair threshold above the beam energy: channel closed
+        lo, hi = x_limits(proc, exp.x_min, exp.x_max, model)
+        if lo >= hi:
+            continue  # the signal window is kinematically closed at this mass
+        jobs.append(dict(beam=exp.beam, energy=exp.energy_gev, target=exp.material,
+                         mass=float(mass), x_min=exp.x_min, x_max=exp.x_max, method=method,
+                         model=model, precision=precision, seed=seed))
+        index.append(i)
+    results = evaluate(jobs, backend=backend, workers=workers, cache=cache,
+                       progress=progress, description=f"{exp.name} σ")
+    for i, r in zip(index, results, strict=True):
+        sigma[i], err[i] = r.sigma_pb, r.error_pb
+    return sigma, err
