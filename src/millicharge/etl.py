@@ -50,11 +50,26 @@ def pair_spectral_factor(s: NDArray, mass: float) -> NDArray:
     return ALPHA / (3.0 * math.pi * s) * (1.0 + 0.5 * r) * beta
 
 
-def squared_amplitude(proc: Process, ev, nucleus_mass: float) -> NDArray:
-    """Spin-averaged |M|² of l N → l N V (−g polarisation sum), GeV⁰ (dimensionless)."""
+def squared_amplitude(
+    proc: Process, ev, nucleus_mass: float, *, use_kernel: bool | None = None
+) -> NDArray:
+    """Spin-averaged |M|² of l N → l N V (−g polarisation sum), GeV⁰ (dimensionless).
+
+    ``use_kernel`` picks the compiled kernel (:mod:`millicharge._kernels`, the default
+    when numba is available: ``_kernels.USE_KERNEL``) or the numpy reference path.
+    """
+    from . import _kernels
+
+    if use_kernel is None:
+        use_kernel = _kernels.USE_KERNEL
     target = proc.target
-    current = lepton_current(ev.p, ev.pp, ev.k, proc.lepton_mass, ev.s)
-    c = reduced_contraction(current, ev.k, ev.s, ev.nucleus, ev.t)
+    if use_kernel and _kernels.HAVE_NUMBA:
+        c = _kernels.contraction(
+            ev.p, ev.pp, ev.k, ev.s, ev.nucleus, ev.t, proc.lepton_mass, use_kernel=True
+        )
+    else:
+        current = lepton_current(ev.p, ev.pp, ev.k, proc.lepton_mass, ev.s)
+        c = reduced_contraction(current, ev.k, ev.s, ev.nucleus, ev.t)
     ff = elastic_form_factor(ev.t, target.Z, target.A)
     return E_CHARGE_SQ**3 * target.Z**2 * ff**2 / (4.0 * ev.t**2) * c
 
