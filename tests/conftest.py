@@ -33,3 +33,9 @@ def make_events(case: str, n: int = 200, seed: int = 1, nucleus_mass: float | No
 @pytest.fixture(params=sorted(CASES))
 def events(request):
     return make_events(request.param)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Every test gets its own empty result cache (never the user's)."""
+    monkeypatch.setenv("MILLICHARGE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -25,6 +25,7 @@ import numpy as np
 import vegas
 from numpy.typing import NDArray
 
+from . import _kernels
 from .constants import ALPHA
 from .formfactors import elastic_form_factor
 from .kinematics import Process
@@ -118,7 +119,8 @@ def make_integrand(
             col += 1
         else:
             s = np.full(n, m_x * m_x)
-        ev = three_body_events(
+        build = _kernels.three_body_events_fast if _kernels.USE_KERNEL else three_body_events
+        ev = build(
             e, m_l, big_m, x, s, u[:, col], u[:, col + 1], 2.0 * np.pi * u[:, col + 2]
         )
         out = np.zeros(n)

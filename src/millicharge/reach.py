@@ -45,22 +45,24 @@ def parse_masses(spec: str) -> np.ndarray:
     [0.01, 0.1, 1.0]
     """
     text = spec.strip()
-    try:
-        if ":" in text:
-            parts = text.split(":")
-            if len(parts) != 3:
-                raise ValueError
+    bad = InputError(
+        f"cannot read masses {spec!r}: use start:stop:n (GeV, log-spaced) or a comma list"
+    )
+    if ":" in text:
+        parts = text.split(":")
+        try:
             lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
-            if not (0 < lo < hi) or n < 1:
-                raise InputError(
-                    f"mass range {spec!r} must be start:stop:n with 0 < start < stop, n ≥ 1"
-                )
-            return np.geomspace(lo, hi, n)
+        except (ValueError, IndexError):
+            raise bad from None
+        if len(parts) != 3 or not (0 < lo < hi) or n < 1:
+            raise InputError(
+                f"mass range {spec!r} must be start:stop:n with 0 < start < stop, n ≥ 1"
+            )
+        return np.geomspace(lo, hi, n)
+    try:
         values = np.array([float(v) for v in text.split(",") if v.strip()])
     except ValueError:
-        raise InputError(
-            f"cannot read masses {spec!r}: use start:stop:n (GeV, log-spaced) or a comma list"
-        ) from None
+        raise bad from None
     return check_masses(values)
 
 

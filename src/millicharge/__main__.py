@@ -1,0 +1,5 @@
+"""``python -m millicharge`` runs the command line."""
+
+from millicharge.cli import main
+
+main()

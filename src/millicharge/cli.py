@@ -1,0 +1,322 @@
+"""The ``millicharge`` command line: thin wrappers that read options, call the library and
+write a table, JSON or CSV. Bad input ends with one line on stderr and exit status 2."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .citations import bibtex, reset
+from .errors import InputError
+
+__all__ = ["main"]
+
+
+class MultiValueOption(click.Option):
+    """An option that takes every following word up to the next option: ``--x 0.5 0.7``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("multiple", True)
+        super().__init__(*args, **kwargs)
+        self._previous_parser_process = None
+
+    def add_to_parser(self, parser, ctx):  # type: ignore[no-untyped-def]
+        def parser_process(value, state):  # type: ignore[no-untyped-def]
+            values = [value]
+            while state.rargs and not (
+                state.rargs[0].startswith("--") or _is_short_option(state.rargs[0])
+            ):
+                values.append(state.rargs.pop(0))
+            for v in values:
+                self._previous_parser_process(v, state)
+
+        retval = super().add_to_parser(parser, ctx)
+        for name in self.opts:
+            our_parser = parser._long_opt.get(name) or parser._short_opt.get(name)
+            if our_parser:
+                self._previous_parser_process = our_parser.process
+                our_parser.process = parser_process
+                break
+        return retval
+
+
+def _is_short_option(word: str) -> bool:
+    if not word.startswith("-") or len(word) < 2:
+        return False
+    try:
+        float(word)
+    except ValueError:
+        return True
+    return False  # a negative number is a value, not an option
+
+
+class _Group(click.Group):
+    """Turns :class:`InputError` into one clear line and exit status 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as err:
+            click.echo(f"Error: {err}", err=True)
+            ctx.exit(2)
+
+
+def _target(value: str):
+    """``Pb`` or a custom target ``Z=6,A=12.011,density=2.21,X0=19.32``."""
+    from .materials import Material, get_material
+
+    if "=" not in value:
+        return get_material(value)
+    fields: dict[str, float] = {}
+    for part in value.split(","):
+        key, _, val = part.partition("=")
+        key = key.strip()
+        if key not in ("Z", "A", "density", "X0"):
+            raise InputError(
+                f"custom target field {key!r} unknown: use Z=…,A=…[,density=…,X0=…]"
+            )
+        try:
+            fields[key] = float(val)
+        except ValueError:
+            raise InputError(f"custom target field {key} must be a number, got {val!r}") from None
+    if "Z" not in fields or "A" not in fields:
+        raise InputError("a custom target needs at least Z=… and A=…")
+    z = fields.pop("Z")
+    return Material(symbol=f"Z{z:g}A{fields['A']:g}", Z=int(z) if z.is_integer() else z,
+                    **fields)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        path = Path(output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        click.echo(f"wrote {path}", err=True)
+    else:
+        click.echo(text.rstrip("\n"))
+
+
+def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    def fmt(v: Any) -> str:
+        if v is None:
+            return "—"
+        if isinstance(v, float):
+            return f"{v:.5g}" if math.isfinite(v) else "—"
+        return str(v)
+
+    cells = [[fmt(r.get(c)) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True))]
+    lines += ["  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(lines)
+
+
+def _maybe_cite(cite: bool) -> None:
+    if cite:
+        click.echo("\n" + bibtex(), err=True)
+
+
+_physics = [
+    click.option("--beam", type=click.Choice(["e", "mu"]), required=True, help="Beam lepton."),
+    click.option("--energy", type=float, required=True, help="Beam energy in GeV."),
+    click.option("--target", required=True,
+                 help="Material symbol (Pb, Al, W, Cu, Fe, C, Si, Be) or Z=…,A=…,density=…,X0=…"),
+    click.option("--mass", type=float, required=True, help="m_χ (or m_A') in GeV."),
+    click.option("--method", type=click.Choice(["etl", "ww"]), default="etl", show_default=True,
+                 help="Exact tree level (VEGAS) or Weizsäcker–Williams."),
+    click.option("--model", type=click.Choice(["mcp", "dark-photon"]), default="mcp",
+                 show_default=True, help="Millicharged pair or invisible dark photon."),
+    click.option("--epsilon", type=float, default=1.0, show_default=True,
+                 help="Charge / mixing ε (σ ∝ ε²)."),
+    click.option("--seed", type=int, default=0, show_default=True, help="VEGAS random seed."),
+    click.option("--cite", is_flag=True, help="Print BibTeX of the references used."),
+]
+
+
+def _with(options):  # type: ignore[no-untyped-def]
+    def deco(f):  # type: ignore[no-untyped-def]
+        for opt in reversed(options):
+            f = opt(f)
+        return f
+
+    return deco
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="millicharge")
+def main() -> None:
+    """Reach of lepton fixed-target missing-energy experiments for millicharged particles."""
+    reset()
+
+
+@main.command()
+@_with(_physics)
+@click.option("--x-min", type=float, required=True, help="Lower edge of x = E_miss/E.")
+@click.option("--x-max", type=float, default=1.0, show_default=True, help="Upper edge of x.")
+@click.option("--precision", type=float, default=1e-3, show_default=True,
+              help="Target relative MC error (ETL).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+def xsec(beam, energy, target, mass, method, model, epsilon, seed, cite, x_min, x_max,
+         precision, fmt, no_cache) -> None:
+    """σ(x_min ≤ x ≤ x_max) in pb."""
+    from .cross_sections import cross_section
+
+    material = _target(target)
+    r = cross_section(beam, energy, material, mass, x_min, x_max, method=method, model=model,
+                      epsilon=epsilon, precision=precision, seed=seed, cache=not no_cache)
+    record = r.to_dict()
+    record["target"] = material.symbol
+    if fmt == "json":
+        click.echo(json.dumps(_finite(record), indent=1))
+    else:
+        cols = ["sigma_pb", "error_pb", "method", "model", "beam", "energy_gev", "target",
+                "mass_gev", "x_min", "x_max", "chi2_dof", "n_eval"]
+        click.echo(_table([record], cols))
+    _maybe_cite(cite)
+
+
+def _finite(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+            for k, v in record.items()}
+
+
+@main.command()
+@_with(_physics)
+@click.option("--x", "xs", cls=MultiValueOption, type=float, required=True,
+              help="x values, e.g. --x 0.5 0.7 0.9")
+@click.option("--precision", type=float, default=3e-3, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE.")
+def spectrum(beam, energy, target, mass, method, model, epsilon, seed, cite, xs, precision,
+             fmt, output) -> None:
+    """dσ/dx in pb at the given x = E_miss/E."""
+    from .cross_sections import spectrum as _spectrum
+
+    r = _spectrum(beam, energy, _target(target), mass, list(xs), method=method, model=model,
+                  epsilon=epsilon, precision=precision, seed=seed)
+    rows = r.rows()
+    if fmt == "json":
+        text = json.dumps(rows, indent=1)
+    elif fmt == "csv":
+        text = "x,dsigma_dx_pb,error_pb\n" + "\n".join(
+            f"{d['x']!r},{d['dsigma_dx_pb']!r},{d['error_pb']!r}" for d in rows)
+    else:
+        text = _table(rows, ["x", "dsigma_dx_pb", "error_pb"])
+    _emit(text, output)
+    _maybe_cite(cite)
+
+
+@main.command()
+@click.option("--experiment", "-e", required=True,
+              help="Shipped name (see `millicharge experiments`) or a TOML file.")
+@click.option("--masses", default="0.01:1:40", show_default=True,
+              help="start:stop:n (GeV, log-spaced) or a comma list.")
+@click.option("--cl", type=float, default=None, help="Confidence level (default: experiment's).")
+@click.option("--method", type=click.Choice(["etl", "ww"]), default="etl", show_default=True)
+@click.option("--model", type=click.Choice(["mcp", "dark-photon"]), default="mcp",
+              show_default=True)
+@click.option("--precision", type=float, default=5e-3, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--backend", type=click.Choice(["serial", "processes"]), default="processes",
+              show_default=True)
+@click.option("--workers", type=int, default=None, help="Processes (default: all cores).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+@click.option("--cite", is_flag=True, help="Print BibTeX of the references used.")
+def reach(experiment, masses, cl, method, model, precision, seed, backend, workers, fmt,
+          output, no_cache, no_progress, cite) -> None:
+    """Projected 95 % CL reach ε(m_χ), per channel and combined."""
+    from .reach import parse_masses
+    from .reach import reach as _reach
+
+    table = _reach(experiment, parse_masses(masses), cl=cl, method=method, model=model,
+                   precision=precision, seed=seed, backend=backend, workers=workers,
+                   cache=not no_cache, progress=not no_progress)
+    if fmt == "csv":
+        text = table.to_csv()
+    elif fmt == "json":
+        text = table.to_json()
+    else:
+        cols = ["mass_gev", "sigma_pb", "sigma_error_pb"] + [
+            c for c in table.names if c.startswith("epsilon_")
+            and not all(math.isnan(v) for v in table[c])
+        ]
+        text = _table(table.rows(), [c for c in cols if c in table.names])
+    _emit(text, output)
+    _maybe_cite(cite)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def experiments(fmt) -> None:
+    """List the shipped experiments and their parameters."""
+    from .experiments import experiment_names, load_experiment
+
+    exps = [load_experiment(n) for n in experiment_names()]
+    if fmt == "json":
+        click.echo(json.dumps({n: e.to_dict() for n, e in zip(experiment_names(), exps,
+                                                                 strict=True)}, indent=1))
+        return
+    rows = [
+        {"name": n, "beam": e.beam, "energy_gev": e.energy_gev, "LOT": e.leptons_on_target,
+         "target": e.material.symbol, "thickness_cm": e.thickness_cm, "x_min": e.x_min,
+         "channels": "+".join(e.channels), "eff": e.efficiency, "bkg": e.background}
+        for n, e in zip(experiment_names(), exps, strict=True)
+    ]
+    click.echo(_table(rows, list(rows[0])))
+
+
+@main.command()
+def limits() -> None:
+    """List the existing-limit curves shipped with the package and their sources."""
+    from .existing_limits import limit_info, limit_names, missing_limits
+
+    rows = []
+    for key in limit_names():
+        info = limit_info(key)
+        rows.append({"key": key, "category": info.get("category", ""),
+                     "label": info.get("label", key), "citation": info.get("citation", "")})
+    click.echo(_table(rows, ["key", "category", "label", "citation"]))
+    missing = missing_limits()
+    if missing:
+        click.echo("\nshown in the paper but not shipped (no digitised data): "
+                   + ", ".join(missing))
+
+
+@main.group()
+def cache() -> None:
+    """Inspect or clear the on-disk result cache."""
+
+
+@cache.command("info")
+def cache_info() -> None:
+    """Where the cache is and how much it holds."""
+    from .cache import stats
+
+    s = stats()
+    click.echo(f"{s['path']}: {s['entries']} results, {s['bytes'] / 1024:.1f} KiB")
+
+
+@cache.command("clear")
+def cache_clear() -> None:
+    """Delete every cached result."""
+    from .cache import clear
+
+    click.echo(f"removed {clear()} cached results")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
