@@ -318,5 +318,92 @@ def cache_clear() -> None:
     click.echo(f"removed {clear()} cached results")
 
 
+@main.group()
+def plot() -> None:
+    """Make the paper's figures (Figs. 2–4); the format follows --out's extension."""
+
+
+def _save(fig, out: str) -> None:
+    from .plotting import save_figure
+
+    path = save_figure(fig, out)
+    click.echo(f"wrote {path}", err=True)
+
+
+_plot_common = [
+    click.option("--out", "-o", required=True, type=click.Path(dir_okay=False),
+                 help="Output file: .png, .pdf or .svg."),
+    click.option("--precision", type=float, default=None,
+                 help="Target relative MC error (default 5e-3; 1e-2 for spectra)."),
+    click.option("--seed", type=int, default=0, show_default=True),
+    click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache."),
+]
+
+
+@plot.command("spectrum")
+@click.option("--experiment", "-e", required=True, help="Experiment name or TOML file.")
+@click.option("--masses", cls=MultiValueOption, type=float, required=True,
+              help="m_χ values in GeV, e.g. --masses 0.01 0.1 1")
+@click.option("--points", type=int, default=15, show_default=True,
+              help="x points per curve in the signal box.")
+@click.option("--method", type=click.Choice(["etl", "ww"]), default="etl", show_default=True)
+@_with(_plot_common)
+def plot_spectrum(experiment, masses, points, method, out, precision, seed, no_cache) -> None:
+    """Fig. 2: dσ/dE_miss in the signal box, one curve per mass."""
+    from .figures import figure2
+
+    fig, _ = figure2(experiment, list(masses), points=points, method=method,
+                     precision=precision or 1e-2, seed=seed, cache=not no_cache)
+    _save(fig, out)
+
+
+@plot.command("xsec")
+@click.option("--experiment", "-e", "experiments", cls=MultiValueOption, required=True,
+              help="One or more experiments, e.g. --experiment na64mu ldmx")
+@click.option("--method", "methods", cls=MultiValueOption,
+              type=click.Choice(["etl", "ww"]), default=("etl",), show_default=True,
+              help="etl, ww, or both (adds an ETL/WW ratio panel).")
+@click.option("--masses", default="0.01:1:40", show_default=True,
+              help="start:stop:n (GeV, log-spaced) or a comma list.")
+@_with(_plot_common)
+def plot_xsec(experiments, methods, masses, out, precision, seed, no_cache) -> None:
+    """Fig. 3: σ(x_th ≤ x ≤ x_max) versus m_χ."""
+    from .figures import figure3
+    from .reach import parse_masses
+
+    fig, _ = figure3(list(experiments), parse_masses(masses), methods=list(methods),
+                     precision=precision or 5e-3, seed=seed, cache=not no_cache,
+                     progress=True)
+    _save(fig, out)
+
+
+@plot.command("reach")
+@click.option("--experiment", "-e", "experiments", cls=MultiValueOption, required=True,
+              help="One or more experiments, e.g. --experiment na64mu ldmx")
+@click.option("--masses", default="0.01:1:40", show_default=True,
+              help="start:stop:n (GeV, log-spaced) or a comma list.")
+@click.option("--method", type=click.Choice(["etl", "ww"]), default="etl", show_default=True)
+@click.option("--existing", cls=MultiValueOption, default=None,
+              help="Existing-limit keys to shade (see `millicharge limits`).")
+@click.option("--limits", "user_limits", multiple=True, type=click.Path(dir_okay=False),
+              help="Your own limit curve, CSV with header mass_gev,epsilon (repeatable).")
+@_with(_plot_common)
+def plot_reach(experiments, masses, method, existing, user_limits, out, precision, seed,
+               no_cache) -> None:
+    """Fig. 4: projected 95 % CL reach with existing limits; also writes the CSV beside it."""
+    from .figures import DEFAULT_EXISTING, figure4, reach_csv
+    from .reach import parse_masses
+
+    fig, (tables, _, _) = figure4(
+        list(experiments), parse_masses(masses), method=method,
+        existing=list(existing) if existing else DEFAULT_EXISTING,
+        user_limits=list(user_limits), precision=precision or 5e-3, seed=seed,
+        cache=not no_cache, progress=True)
+    _save(fig, out)
+    csv_path = Path(out).with_suffix(".csv")
+    csv_path.write_text(reach_csv(tables), encoding="utf-8")
+    click.echo(f"wrote {csv_path}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,0 +1,184 @@
+"""The data behind the paper's Figs. 2–4, computed from experiments (cached), and drawn.
+
+Each ``figureN_data`` returns plain data (what is handed to :mod:`millicharge.plotting`);
+each ``figureN`` draws it and returns ``(figure, data)`` so tests can check that what is
+plotted is what was computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import plotting
+from .cross_sections import spectrum
+from .existing_limits import LimitCurve, load_limit, load_limit_file
+from .experiments import Experiment, load_experiment
+from .reach import ReachTable, reach
+from .result import Spectrum
+
+__all__ = [
+    "DEFAULT_EXISTING",
+    "figure2",
+    "figure2_data",
+    "figure3",
+    "figure3_data",
+    "figure4",
+    "figure4_data",
+    "reach_csv",
+]
+
+DEFAULT_EXISTING = ("LSND", "SLAC-mQ", "BEBC", "ArgoNeuT", "milliQan-demo", "colliders")
+"""Existing limits drawn by default: the paper's accelerator bounds we have data for
+(LSND, SLAC mQ, BEBC) and the other published accelerator limits in the package."""
+
+COLORS = {"na64mu": "tab:red", "ldmx": "tab:blue", "na64e": "tab:green",
+          "ldmx-phase1": "tab:purple"}
+CHANNEL_STYLE = {"brem": "-", "rho": "--", "omega": ":", "phi": "-."}
+CHANNEL_LABEL = {"brem": "brem", "rho": r"$\rho\to\chi\bar\chi$",
+                 "omega": r"$\omega\to\chi\bar\chi$", "phi": r"$\phi\to\chi\bar\chi$"}
+
+
+def _experiments(names: Sequence[str | Path | Experiment]) -> list[tuple[str, Experiment]]:
+    out = []
+    for n in names:
+        exp = n if isinstance(n, Experiment) else load_experiment(n)
+        key = Path(str(n)).stem.lower() if not isinstance(n, Experiment) else exp.name.lower()
+        out.append((key, exp))
+    return out
+
+
+def figure2_data(
+    experiment: str | Path | Experiment,
+    masses: Sequence[float],
+    *,
+    points: int = 15,
+    method: str = "etl",
+    precision: float = 1e-2,
+    seed: int = 0,
+    cache: bool = True,
+) -> list[Spectrum]:
+    """dσ/dx in the signal box x_th ≤ x < x_max for each mass (Fig. 2)."""
+    (_, exp), = _experiments([experiment])
+    x_hi = min(exp.x_max, 1.0) - 1e-3
+    xs = exp.x_min + (x_hi - exp.x_min) * (1.0 - np.geomspace(1.0, 1e-2, points) + 1e-2) / 1.01
+    xs = np.unique(np.clip(xs, exp.x_min, x_hi))
+    return [
+        spectrum(exp.beam, exp.energy_gev, exp.material, float(m), xs, method=method,
+                 precision=precision, seed=seed, cache=cache)
+        for m in masses
+    ]
+
+
+def figure2(experiment, masses, **kwargs: Any):
+    """Draw Fig. 2 for one experiment; returns (figure, spectra)."""
+    (_, exp), = _experiments([experiment])
+    data = figure2_data(exp, masses, **kwargs)
+    with plotting.paper_style():
+        fig, ax = _new_figure()
+        plotting.plot_spectrum(data, ax=ax, energy_gev=exp.energy_gev, x_min=exp.x_min,
+                               x_max=exp.x_max, title=exp.name)
+    return fig, data
+
+
+def figure3_data(
+    experiments: Sequence[str | Path | Experiment],
+    masses: Sequence[float] | None = None,
+    *,
+    methods: Sequence[str] = ("etl",),
+    precision: float = 5e-3,
+    seed: int = 0,
+    cache: bool = True,
+    progress: bool = False,
+) -> list[plotting.XsecSeries]:
+    """σ(x_th ≤ x ≤ x_max) versus m_χ per experiment and method (Fig. 3)."""
+    series = []
+    for key, exp in _experiments(experiments):
+        for method in methods:
+            table = reach(exp, masses, method=method, precision=precision, seed=seed,
+                          cache=cache, progress=progress)
+            series.append(plotting.XsecSeries(
+                label=f"{exp.name} ({method.upper()})", mass_gev=table["mass_gev"],
+                sigma_pb=table["sigma_pb"], error_pb=table["sigma_error_pb"], method=method,
+                color=COLORS.get(key), experiment=exp.name))
+    return series
+
+
+def figure3(experiments, masses=None, *, methods=("etl",), **kwargs: Any):
+    """Draw Fig. 3 (with an ETL/WW ratio panel when both methods are asked for)."""
+    data = figure3_data(experiments, masses, methods=methods, **kwargs)
+    with plotting.paper_style():
+        fig, axes = plotting.make_xsec_figure(data, with_ratio=len(set(methods)) > 1)
+        plotting.plot_cross_sections(data, ax=axes[0],
+                                     ratio_ax=axes[1] if len(axes) > 1 else None)
+    return fig, data
+
+
+def figure4_data(
+    experiments: Sequence[str | Path | Experiment],
+    masses: Sequence[float] | None = None,
+    *,
+    existing: Sequence[str] = DEFAULT_EXISTING,
+    user_limits: Sequence[str | Path] = (),
+    method: str = "etl",
+    precision: float = 5e-3,
+    seed: int = 0,
+    cache: bool = True,
+    progress: bool = False,
+) -> tuple[list[tuple[str, ReachTable]], list[plotting.ReachCurve], list[LimitCurve]]:
+    """Reach tables, the curves drawn from them, and the existing limits (Fig. 4)."""
+    tables, curves = [], []
+    for key, exp in _experiments(experiments):
+        table = reach(exp, masses, method=method, precision=precision, seed=seed,
+                      cache=cache, progress=progress)
+        tables.append((key, table))
+        color = COLORS.get(key)
+        channels = list(exp.channels)
+        for ch in channels:
+            curves.append(plotting.ReachCurve(
+                label=f"{exp.name} {CHANNEL_LABEL[ch]}", mass_gev=table["mass_gev"],
+                epsilon=table[f"epsilon_{ch}"], color=color,
+                linestyle=CHANNEL_STYLE[ch], linewidth=1.0 if len(channels) > 1 else 1.6))
+        if len(channels) > 1:
+            curves.append(plotting.ReachCurve(
+                label=f"{exp.name} combined", mass_gev=table["mass_gev"],
+                epsilon=table["epsilon_combined"], color=color, linestyle="-",
+                linewidth=1.8))
+    limits = [load_limit(k) for k in existing]
+    limits += [load_limit_file(p) for p in user_limits]
+    return tables, curves, limits
+
+
+def reach_csv(tables: Sequence[tuple[str, ReachTable]]) -> str:
+    """All reach tables as one CSV with an ``experiment`` column."""
+    names: list[str] = []
+    for _, t in tables:
+        names += [c for c in t.names if c not in names]
+    lines = ["experiment," + ",".join(names)]
+    for key, t in tables:
+        for row in t.rows():
+            cells = ["" if row.get(c) is None else repr(row[c]) for c in names]
+            lines.append(key + "," + ",".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def figure4(experiments, masses=None, **kwargs: Any):
+    """Draw Fig. 4; returns (figure, (tables, curves, limits))."""
+    data = figure4_data(experiments, masses, **kwargs)
+    _, curves, limits = data
+    with plotting.paper_style():
+        fig, ax = _new_figure((3.4, 3.0))
+        grid = np.concatenate([t["mass_gev"] for _, t in data[0]])
+        plotting.plot_reach(curves, limits, ax=ax, xlim=(float(grid.min()), float(grid.max())))
+    return fig, data
+
+
+def _new_figure(size: tuple[float, float] = (3.4, 2.8)):
+    """A column-width figure without pyplot's global state."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size, layout="constrained")
+    return fig, fig.add_subplot()
