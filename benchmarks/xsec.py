@@ -15,7 +15,7 @@ import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import millicharge as mc  # noqa: E402
+import millicharge as mc
 
 CASES = [("LDMX", "e", 8.0, "Al", 0.7), ("NA64mu", "mu", 160.0, "Pb", 0.5)]
 MASSES = [0.01, 0.1, 1.0]

@@ -23,7 +23,9 @@ def make_events(case: str, n: int = 200, seed: int = 1, nucleus_mass: float | No
     big_m = get_material(target).nucleus_mass if nucleus_mass is None else nucleus_mass
     x = rng.uniform(0.3, 0.99, n)
     u = rng.random((n, 3))
-    ev = three_body_events(energy, m, big_m, x, np.full(n, s), u[:, 0], u[:, 1], 2 * np.pi * u[:, 2])
+    ev = three_body_events(
+        energy, m, big_m, x, np.full(n, s), u[:, 0], u[:, 1], 2 * np.pi * u[:, 2]
+    )
     keep = ev.weight > 0
     from millicharge.phase_space import Events
 

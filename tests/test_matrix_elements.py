@@ -25,9 +25,10 @@ def test_events_are_on_shell_and_conserve_momentum(events):
     np.testing.assert_allclose(total_out, total_in, rtol=0, atol=1e-9 * ev.p[0, 0])
     mass2 = ev.pp[:, 0] ** 2 - np.sum(ev.pp[:, 1:] ** 2, axis=1)
     np.testing.assert_allclose(mass2, m * m, rtol=1e-6, atol=1e-9 * ev.p[0, 0])
-    t = -np.sum((ev.nucleus - ev.recoil)[:, 1:] ** 2 * -1, axis=1) - (
-        ev.nucleus[:, 0] - ev.recoil[:, 0]
-    ) ** 2
+    t = (
+        -np.sum((ev.nucleus - ev.recoil)[:, 1:] ** 2 * -1, axis=1)
+        - (ev.nucleus[:, 0] - ev.recoil[:, 0]) ** 2
+    )
     np.testing.assert_allclose(t, ev.t, rtol=1e-6)
 
 
@@ -84,6 +85,8 @@ def test_lorentz_invariance_of_squared_amplitude():
     )
     beta = [0.3, -0.2, 0.5]
     p, pp, k, big_p = (_boost(v, beta) for v in (ev.p, ev.pp, ev.k, ev.nucleus))
-    c_boost = contract_general(lepton_current(p, pp, k, m, ev.s), minus_g_polarisation(n), big_p, ev.t)
+    c_boost = contract_general(
+        lepton_current(p, pp, k, m, ev.s), minus_g_polarisation(n), big_p, ev.t
+    )
     np.testing.assert_allclose(c_boost, c_lab, rtol=1e-6)
     assert not np.allclose(p, ev.p)  # the boost did something

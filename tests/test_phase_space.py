@@ -40,7 +40,9 @@ def test_three_body_volume(energy, m, big_m, s):
     def f(u):
         x, jac = map_x(u[:, 0], x_lo, x_hi)
         n = len(x)
-        ev = three_body_events(energy, m, big_m, x, np.full(n, s), u[:, 1], u[:, 2], 2 * np.pi * u[:, 3])
+        ev = three_body_events(
+            energy, m, big_m, x, np.full(n, s), u[:, 1], u[:, 2], 2 * np.pi * u[:, 3]
+        )
         return ev.weight * jac
 
     integ = vegas.Integrator(4 * [[0, 1]], ran_array_generator=np.random.default_rng(3).random)
@@ -83,7 +85,7 @@ def _u_rho_of(ev, energy, m, x, s):
 
 def test_pair_mass_map_covers_its_range():
     u = np.linspace(0.0, 1.0, 11)
-    s, jac = map_pair_mass(u, 4e-4, np.full(11, 64.0), 4e-4)
+    s, _ = map_pair_mass(u, 4e-4, np.full(11, 64.0), 4e-4)
     np.testing.assert_allclose([s[0], s[-1]], [4e-4, 64.0], rtol=1e-9)
     # the Jacobian is the derivative ds/du
     h = 1e-7

@@ -111,9 +111,7 @@ def figure3(experiments, masses=None, *, methods=("etl",), **kwargs: Any):
     """Draw Fig. 3 (with an ETL/WW ratio panel when both methods are asked for)."""
     data = figure3_data(experiments, masses, methods=methods, **kwargs)
     with plotting.paper_style():
-        fig, axes = plotting.make_xsec_figure(data, with_ratio=len(set(methods)) > 1)
-        plotting.plot_cross_sections(data, ax=axes[0],
-                                     ratio_ax=axes[1] if len(axes) > 1 else None)
+        fig, _ = plotting.make_xsec_figure(data, with_ratio=len(set(methods)) > 1)
     return fig, data
 
 
@@ -130,6 +128,9 @@ def figure4_data(
     progress: bool = False,
 ) -> tuple[list[tuple[str, ReachTable]], list[plotting.ReachCurve], list[LimitCurve]]:
     """Reach tables, the curves drawn from them, and the existing limits (Fig. 4)."""
+    # Load the limit curves first: a bad file fails before any computing.
+    limits = [load_limit(k) for k in existing]
+    limits += [load_limit_file(p) for p in user_limits]
     tables, curves = [], []
     for key, exp in _experiments(experiments):
         table = reach(exp, masses, method=method, precision=precision, seed=seed,
@@ -147,8 +148,6 @@ def figure4_data(
                 label=f"{exp.name} combined", mass_gev=table["mass_gev"],
                 epsilon=table["epsilon_combined"], color=color, linestyle="-",
                 linewidth=1.8))
-    limits = [load_limit(k) for k in existing]
-    limits += [load_limit_file(p) for p in user_limits]
     return tables, curves, limits
 
 
@@ -172,7 +171,10 @@ def figure4(experiments, masses=None, **kwargs: Any):
     with plotting.paper_style():
         fig, ax = _new_figure((3.4, 3.0))
         grid = np.concatenate([t["mass_gev"] for _, t in data[0]])
-        plotting.plot_reach(curves, limits, ax=ax, xlim=(float(grid.min()), float(grid.max())))
+        lo, hi = float(grid.min()), float(grid.max())
+        if hi <= lo:  # a single mass: show a decade around it
+            lo, hi = lo / 3.0, hi * 3.0
+        plotting.plot_reach(curves, limits, ax=ax, xlim=(lo, hi))
     return fig, data
 
 
