@@ -22,7 +22,7 @@ from .constants import lepton_mass
 from .errors import InputError
 from .materials import Material, get_material
 
-__all__ = ["Process", "kallen", "one_minus_beta", "validate_x_range"]
+__all__ = ["Process", "kallen", "one_minus_beta", "transverse_basis", "validate_x_range"]
 
 BEAMS = ("e", "mu")
 
@@ -128,3 +128,18 @@ def one_minus_beta(energy: ArrayLike, mass: ArrayLike) -> NDArray[np.float64]:
     mass = np.asarray(mass, dtype=float)
     p = np.sqrt(np.maximum(energy * energy - mass * mass, 0.0))
     return mass * mass / (energy * (energy + p))
+
+
+def transverse_basis(vectors: NDArray) -> tuple[NDArray, NDArray, NDArray]:
+    """Unit vectors (ê₁, ê₂, k̂) of a right-handed frame whose third axis is each k⃗ (N, 3).
+
+    >>> e1, e2, k = transverse_basis(np.array([[0.0, 0.0, 2.0]]))
+    >>> np.cross(e1, e2).round(12).tolist() == k.tolist()
+    True
+    """
+    khat = vectors / np.linalg.norm(vectors, axis=-1, keepdims=True)
+    # any axis not along k̂ seeds ê₁; ŷ unless k̂ is close to it
+    seed = np.where(np.abs(khat[:, 1:2]) < 0.9, [[0.0, 1.0, 0.0]], [[1.0, 0.0, 0.0]])
+    e1 = np.cross(seed, khat)
+    e1 /= np.linalg.norm(e1, axis=-1, keepdims=True)
+    return e1, np.cross(khat, e1), khat

@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .dirac import GAMMA, METRIC, minkowski, slash, u_spinor, ubar_spinor
+from .kinematics import transverse_basis
 
 __all__ = [
     "contract_general",
@@ -109,14 +110,7 @@ def reduced_contraction(
     Returns C = Σ_{λλ'} Σ_a [8 |P·j_a|² − 2t j_a·j_a*], a ∈ {⊥₁, ⊥₂, ∥}, where
     j_⊥ = ê_⊥·J⃗ and j_∥ = (√s/E_k) k̂·J⃗: the −g sum and H_μν = 4(2P_μP_ν − ½t g_μν).
     """
-    kvec = k[:, 1:]
-    kabs = np.sqrt(np.sum(kvec * kvec, axis=-1))
-    khat = kvec / kabs[:, None]
-    # Two unit vectors orthogonal to k̂ (k⃗ never points along ŷ here, but be general).
-    helper = np.where(np.abs(khat[:, 1:2]) < 0.9, [[0.0, 1.0, 0.0]], [[1.0, 0.0, 0.0]])
-    e1 = np.cross(helper, khat)
-    e1 /= np.linalg.norm(e1, axis=-1, keepdims=True)
-    e2 = np.cross(khat, e1)
+    e1, e2, khat = transverse_basis(k[:, 1:])
     scale = np.sqrt(s) / k[:, 0]
     basis = np.stack([e1, e2, khat * scale[:, None]], axis=1)  # (N, 3, 3)
     j = np.einsum("nai,nhgim->nhgam", basis, current[:, :, :, 1:, :])  # (N,2,2,3,4)
@@ -150,13 +144,8 @@ def minus_g_polarisation(n: int) -> NDArray[np.float64]:
 
 def physical_polarisations(k: NDArray, s: NDArray) -> NDArray[np.complex128]:
     """Σ_λ ε_α(k, λ) ε*_β(k, λ) over the three physical polarisations (lower indices)."""
-    kvec = k[:, 1:]
-    kabs = np.sqrt(np.sum(kvec * kvec, axis=-1))
-    khat = kvec / kabs[:, None]
-    helper = np.where(np.abs(khat[:, 1:2]) < 0.9, [[0.0, 1.0, 0.0]], [[1.0, 0.0, 0.0]])
-    e1 = np.cross(helper, khat)
-    e1 /= np.linalg.norm(e1, axis=-1, keepdims=True)
-    e2 = np.cross(khat, e1)
+    e1, e2, khat = transverse_basis(k[:, 1:])
+    kabs = np.sqrt(np.sum(k[:, 1:] ** 2, axis=-1))
     msq = np.sqrt(s)
     eps = np.zeros((len(k), 3, 4))
     eps[:, 0, 1:] = e1

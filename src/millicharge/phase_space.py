@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from .kinematics import transverse_basis
 from .matrix_elements import stable_dot
 
 __all__ = ["Events", "map_pair_mass", "map_x", "three_body_events", "two_body_decay"]
@@ -153,13 +154,8 @@ def two_body_decay(k: NDArray, s: NDArray, mass: float, cos_star: NDArray, phi_s
     """
     root_s = np.sqrt(s)
     beta = np.sqrt(np.maximum(1.0 - 4.0 * mass * mass / s, 0.0))
-    kvec = k[:, 1:]
-    kabs = np.sqrt(np.sum(kvec * kvec, axis=-1))
-    khat = kvec / kabs[:, None]
-    helper = np.where(np.abs(khat[:, 1:2]) < 0.9, [[0.0, 1.0, 0.0]], [[1.0, 0.0, 0.0]])
-    e1 = np.cross(helper, khat)
-    e1 /= np.linalg.norm(e1, axis=-1, keepdims=True)
-    e2 = np.cross(khat, e1)
+    e1, e2, khat = transverse_basis(k[:, 1:])
+    kabs = np.sqrt(np.sum(k[:, 1:] ** 2, axis=-1))
     sin_star = np.sqrt(np.maximum(1.0 - cos_star**2, 0.0))
     half = 0.5 * root_s * beta
     gamma, gamma_beta = k[:, 0] / root_s, kabs / root_s
