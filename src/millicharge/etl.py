@@ -205,23 +205,26 @@ def integrate(
     integ(batch, nitn=7, neval=neval)  # adapt; discarded
     n_used = 7 * neval
     means, variances = [], []
-    per_itn = neval
+    # At least four frozen-grid iterations so that χ²/dof (3 dof) means something.
+    min_itn, per_itn, n_final = 4, neval // 2, 0
     while True:
         r = integ(batch, nitn=1, neval=per_itn, adapt=False)
         n_used += per_itn
+        n_final += per_itn
         means.append(r.mean)
         variances.append(max(r.sdev, 1e-300) ** 2)
         w = 1.0 / np.array(variances)
         mean = float(np.sum(w * np.array(means)) / np.sum(w))
         err = float(np.sqrt(1.0 / np.sum(w)))
-        if mean != 0 and (err <= precision * abs(mean)) and len(means) >= 2:
+        if len(means) < min_itn:
+            continue
+        if mean != 0 and err <= precision * abs(mean):
             break
         if n_used >= max_eval or mean == 0:
             break
-        # Aim the next iteration at the remaining variance, within the budget.
-        rel = err / abs(mean) if mean else 1.0
-        want = per_itn * len(means) * ((rel / precision) ** 2 - 1.0)
-        per_itn = int(min(max(want, neval), max_eval - n_used, 50 * neval))
+        # The error falls as 1/√N: aim the next iteration at the remaining variance.
+        needed = n_final * (err / (precision * abs(mean))) ** 2 * 1.1
+        per_itn = int(min(max(needed - n_final, neval // 2), max_eval - n_used, 50 * neval))
         per_itn = max(per_itn, 1000)
     dof = len(means) - 1
     chi2 = float(np.sum((np.array(means) - mean) ** 2 / np.array(variances)))
