@@ -13,7 +13,9 @@ take and return the same things; σ ∝ ε² is applied at the end.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import math
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -27,7 +29,7 @@ from .kinematics import Process, validate_x_range
 from .materials import Material
 from .result import CrossSection, Spectrum
 
-__all__ = ["METHODS", "MODELS", "cross_section", "spectrum"]
+__all__ = ["METHODS", "MODELS", "cross_section", "remember", "spectrum"]
 
 METHODS = ("etl", "ww")
 MODELS = ("mcp", "dark-photon")
@@ -104,9 +106,10 @@ def cross_section(
         key = _key(proc, x_min, x_max, method, model, precision, seed, nucleus_mass)
         record = _cache.load(key)
         if record is not None:
-            return _scaled(CrossSection(**record), float(epsilon))
+            return _scaled(CrossSection(**{**record, "cached": True}), float(epsilon))
         if lookup_only:
             return None
+    start = time.perf_counter()
     if method == "etl":
         f, dim = etl.make_integrand(proc, x_range=(lo, hi), model=model, nucleus_mass=nucleus_mass)
         res = etl.integrate(f, dim, precision=precision, seed=seed)
@@ -120,11 +123,44 @@ def cross_section(
     result = CrossSection(
         sigma_pb=value, error_pb=error, method=method, beam=beam,
         energy_gev=float(energy), target=_target_name(target), mass_gev=float(mass),
-        x_min=x_min, x_max=x_max, epsilon=1.0, model=model, seed=seed, **extra,
+        x_min=x_min, x_max=x_max, epsilon=1.0, model=model, seed=seed,
+        wall_s=time.perf_counter() - start, **extra,
     )
     if key is not None:
         _cache.store(key, result.to_dict())
     return _scaled(result, float(epsilon))
+
+
+def remember(job: dict, result: CrossSection) -> bool:
+    """Store ``result`` of ``cross_section(**job)`` in this machine's cache if it is absent.
+
+    For results computed elsewhere (a dask worker on another host): the cache of the
+    machine that runs the scan then holds every finished point.
+
+    Parameters
+    ----------
+    job : keyword arguments of :func:`cross_section` (without ``cache``).
+    result : what ``cross_section(**job)`` returned.
+
+    Returns
+    -------
+    bool
+        True if the result was written, False if the cache already held it.
+    """
+    inputs = {k: v for k, v in job.items() if k not in ("cache", "lookup_only", "epsilon")}
+    params = dict(inspect.signature(cross_section).parameters)
+    bound = {name: p.default for name, p in params.items()
+             if p.default is not inspect.Parameter.empty}
+    bound.update(inputs)
+    x_min, x_max = validate_x_range(bound["x_min"], bound["x_max"])
+    proc = Process.make(bound["beam"], bound["energy"], bound["target"], bound["mass"])
+    key = _key(proc, x_min, x_max, bound["method"], bound["model"], bound["precision"],
+               bound["seed"], bound["nucleus_mass"])
+    if _cache.load(key) is not None:
+        return False
+    record = dataclasses.replace(_scaled(result, 1.0), cached=False).to_dict()
+    _cache.store(key, record)
+    return True
 
 
 def _key(proc, x_min, x_max, method, model, precision, seed, nucleus_mass,

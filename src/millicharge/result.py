@@ -14,7 +14,10 @@ class CrossSection:
     """σ(x_min ≤ x ≤ x_max) in pb, with its Monte Carlo error.
 
     ``chi2_dof`` and ``n_eval`` describe the VEGAS run (``nan``/0 for a deterministic
-    quadrature such as WW). ``epsilon`` has already been applied (σ ∝ ε²).
+    quadrature such as WW). ``epsilon`` has already been applied (σ ∝ ε²). ``wall_s``
+    is the wall time of the original computation (kept in the cache, so a cached result
+    reports it too) and ``cached`` says whether this result was read from the cache;
+    neither takes part in ``==``.
     """
 
     sigma_pb: float
@@ -33,6 +36,8 @@ class CrossSection:
     model: str = "mcp"
     seed: int | None = None
     unit: str = "pb"
+    wall_s: float = field(default=float("nan"), compare=False)
+    cached: bool = field(default=False, compare=False)
 
     @property
     def relative_error(self) -> float:
