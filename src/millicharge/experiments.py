@@ -19,6 +19,9 @@ File layout (all energies in GeV, lengths in cm, densities in g/cm³)::
     efficiency = 1.0                # optional, 0 < eff <= 1
     background = 0.0                # optional, expected events >= 0
     cl = 0.95                       # optional, 0 < cl < 1
+    energy_loss = "none"            # optional: "none" (paper) or "mean" (muon beams only)
+    dedx_gev_per_cm = 12.7e-3       # needed with energy_loss = "mean": mean dE/dx, GeV/cm
+    depth_points = 6                # optional: Gauss-Legendre points in depth (1 ... 32)
 
     [target]
     material = "Pb"                 # symbol from data/materials.toml
@@ -59,6 +62,7 @@ from .materials import Material, get_material
 
 __all__ = [
     "CHANNELS",
+    "ENERGY_LOSS_MODELS",
     "MESON_CHANNELS",
     "Experiment",
     "MesonYields",
@@ -75,7 +79,11 @@ _TOP_REQUIRED = (
     "name", "description", "references", "beam", "energy_gev", "leptons_on_target",
     "x_min", "channels", "target",
 )
-_TOP_OPTIONAL = ("x_max", "efficiency", "background", "cl", "mesons")
+_TOP_OPTIONAL = ("x_max", "efficiency", "background", "cl", "mesons", "energy_loss",
+                 "dedx_gev_per_cm", "depth_points")
+ENERGY_LOSS_MODELS = ("none", "mean")
+"""Muon energy loss in the target: neglected (the paper) or the mean continuous loss,
+integrated over depth by :mod:`millicharge.thick_target`."""
 _TARGET_KEYS = ("material", "Z", "A", "density", "X0", "thickness_cm", "thickness_x0")
 _MESON_KEYS = ("reference_lot", "n_rho", "n_omega", "n_phi")
 
@@ -149,6 +157,9 @@ class Experiment:
     cl: float = 0.95
     target_overrides: tuple[tuple[str, float], ...] = ()
     mesons: MesonYields | None = None
+    energy_loss: str = "none"
+    dedx_gev_per_cm: float | None = None
+    depth_points: int = 6
     source: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -202,6 +213,37 @@ class Experiment:
             )
         if not math.isfinite(material.density):
             raise InputError(f"target.density of {self.target!r} is unknown: give it in g/cm^3")
+        self._check_energy_loss()
+
+    def _check_energy_loss(self) -> None:
+        """Validate energy_loss, dedx_gev_per_cm and depth_points (thick-target option)."""
+        if self.energy_loss not in ENERGY_LOSS_MODELS:
+            raise InputError(
+                f"energy_loss must be one of {', '.join(ENERGY_LOSS_MODELS)},"
+                f" got {self.energy_loss!r}"
+            )
+        if isinstance(self.depth_points, bool) or not isinstance(self.depth_points, int) \
+                or not 1 <= self.depth_points <= 32:
+            raise InputError(f"depth_points must be an integer in 1 ... 32, got "
+                             f"{self.depth_points!r}")
+        if self.energy_loss == "none":
+            if self.dedx_gev_per_cm is not None:
+                _positive("dedx_gev_per_cm", self.dedx_gev_per_cm)
+            return
+        if self.beam != "mu":
+            raise InputError(
+                "energy_loss = 'mean' is for muon beams only: electrons lose energy by"
+                " bremsstrahlung showers, which a mean dE/dx does not describe"
+            )
+        if self.dedx_gev_per_cm is None:
+            raise InputError("energy_loss = 'mean' needs dedx_gev_per_cm (GeV/cm, > 0)")
+        _positive("dedx_gev_per_cm", self.dedx_gev_per_cm)
+        loss = self.dedx_gev_per_cm * self.thickness_cm
+        if loss >= 0.5 * self.energy_gev:
+            raise InputError(
+                f"mean energy loss through the target, dedx_gev_per_cm x L_T = {loss:.4g} GeV,"
+                f" must stay below half the beam energy ({0.5 * self.energy_gev:.4g} GeV)"
+            )
 
     @property
     def material(self) -> Material:
@@ -261,6 +303,9 @@ class Experiment:
             "efficiency": self.efficiency,
             "background": self.background,
             "cl": self.cl,
+            "energy_loss": self.energy_loss,
+            "dedx_gev_per_cm": self.dedx_gev_per_cm,
+            "depth_points": self.depth_points,
             "source": self.source,
         }
         if self.mesons is not None:
@@ -339,8 +384,17 @@ def _from_dict(data: Mapping[str, Any], source: str) -> Experiment:
         mesons = MesonYields(
             **{k: _get(table, k, "number", "mesons.") for k in _MESON_KEYS if k in table}
         )
-    optional = {k: _get(data, k, "number", "") for k in ("x_max", "efficiency", "background",
-                                                         "cl") if k in data}
+    optional: dict[str, Any] = {
+        k: _get(data, k, "number", "") for k in ("x_max", "efficiency", "background", "cl",
+                                                 "dedx_gev_per_cm") if k in data
+    }
+    if "energy_loss" in data:
+        optional["energy_loss"] = _get(data, "energy_loss", "str", "")
+    if "depth_points" in data:
+        points = data["depth_points"]
+        if isinstance(points, bool) or not isinstance(points, int):
+            raise InputError(f"depth_points must be an integer in 1 ... 32, got {points!r}")
+        optional["depth_points"] = points
     channels = data["channels"]
     if not (isinstance(channels, list) and all(isinstance(c, str) for c in channels)):
         raise InputError(

@@ -145,14 +145,24 @@ def reach(
     workers: int | None = None,
     cache: bool = True,
     progress: bool = True,
+    energy_loss: bool | None = None,
 ) -> ReachTable:
     """Projected ε_lim(m) of ``experiment`` (name, TOML path or :class:`Experiment`).
+
+    ``model="dark-photon"``: ε is the kinetic mixing of an invisible A' of mass m
+    (Br(A' → invisible) = 1), same Eq. (4); the meson channels are MCP-only.
+    ``energy_loss``: True/False switches the muon's mean energy loss in the target on/off
+    (:mod:`millicharge.thick_target`); None keeps the experiment file's setting.
 
     Returns a :class:`ReachTable` with columns ``mass_gev``, ``sigma_pb``,
     ``sigma_error_pb``, ``n_signal_eps1_<channel>``, ``epsilon_<channel>`` and
     ``epsilon_combined``.
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    if energy_loss is not None:
+        from .thick_target import with_energy_loss
+
+        exp = with_energy_loss(exp, bool(energy_loss))
     m = default_masses() if masses is None else check_masses(masses)
     confidence = exp.cl if cl is None else float(cl)
     if not 0.0 < confidence < 1.0:
@@ -162,9 +172,16 @@ def reach(
     cols: dict[str, np.ndarray] = {"mass_gev": m}
     total = np.zeros(n_points)
     channels = list(exp.channels)
-    if "brem" in channels:
+    if "brem" in channels and exp.energy_loss == "mean":
+        from .thick_target import brem_cross_sections
+
+        sigma, err = brem_cross_sections(exp, m, method=method, model=model,
+                                         precision=precision, seed=seed, backend=backend,
+                                         workers=workers, cache=cache, progress=progress)
+    elif "brem" in channels:
         sigma, err = _brem_cross_sections(exp, m, method, model, precision, seed, backend,
                                           workers, cache, progress)
+    if "brem" in channels:
         n_brem = np.asarray(n_signal_brem(exp, sigma)) * np.ones(n_points)
         cols["sigma_pb"], cols["sigma_error_pb"] = sigma, err
         cols["n_signal_eps1_brem"] = n_brem
@@ -183,7 +200,8 @@ def reach(
     cols["epsilon_combined"] = _eps(total, s_up)
     meta = {"cl": confidence, "s_up": s_up, "method": method, "model": model,
             "precision": precision, "seed": seed, "background": exp.background,
-            "efficiency": exp.efficiency, "channels": channels}
+            "efficiency": exp.efficiency, "channels": channels,
+            "energy_loss": exp.energy_loss}
     return ReachTable(experiment=exp.name, columns=cols, meta=meta)
 
 
