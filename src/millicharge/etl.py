@@ -33,7 +33,13 @@ from .matrix_elements import contract_general, lepton_current, reduced_contracti
 from .phase_space import map_pair_mass, map_x, three_body_events, two_body_decay
 from .units import GEV2_TO_PB
 
-__all__ = ["IntegrationResult", "integrate", "make_integrand", "pair_spectral_factor"]
+__all__ = [
+    "IntegrationResult",
+    "event_momenta",
+    "integrate",
+    "make_integrand",
+    "pair_spectral_factor",
+]
 
 MODELS = ("mcp", "dark-photon")
 E_CHARGE_SQ = 4.0 * math.pi * ALPHA
@@ -83,6 +89,46 @@ def x_limits(proc: Process, x_min: float, x_max: float, model: str) -> tuple[flo
     return lo, hi
 
 
+def _point_builder(
+    proc: Process,
+    x_range: tuple[float, float] | None,
+    x_fixed: float | None,
+    model: str,
+    big_m: float,
+) -> tuple[Callable[[NDArray], tuple], int]:
+    """The map unit cube → phase-space point shared by the integrand and the event momenta.
+
+    Returns ``(build, col)``: ``build(u)`` gives the 2 → 3 :class:`~.phase_space.Events`
+    (weight 0 outside phase space) and the Jacobian dx/du·ds/du; ``col`` is the first of
+    the columns ρ, t, φ (the χ angles, if any, follow them).
+    """
+    e, m_l, m_x = proc.energy, proc.lepton_mass, proc.mass
+    s0 = max(m_l * m_l, 4.0 * m_x * m_x)
+    has_x = x_fixed is None
+    has_s = model == "mcp"
+    col = int(has_x) + int(has_s)
+
+    def build(u: NDArray) -> tuple:
+        n = u.shape[0]
+        if has_x:
+            x, jac = map_x(u[:, 0], *x_range)
+        else:
+            x, jac = np.full(n, x_fixed), np.ones(n)
+        if has_s:
+            s_hi = (x * e) ** 2 * (1.0 - 1e-9)
+            s, jac_s = map_pair_mass(u[:, col - 1], 4.0 * m_x * m_x, s_hi, s0)
+            jac = jac * jac_s
+        else:
+            s = np.full(n, m_x * m_x)
+        three_body = _kernels.three_body_events_fast if _kernels.USE_KERNEL else three_body_events
+        ev = three_body(
+            e, m_l, big_m, x, s, u[:, col], u[:, col + 1], 2.0 * np.pi * u[:, col + 2]
+        )
+        return ev, jac
+
+    return build, col
+
+
 def make_integrand(
     proc: Process,
     *,
@@ -96,34 +142,17 @@ def make_integrand(
 
     Integrates σ (GeV⁻²) over ``x_range`` or dσ/dx at ``x_fixed``. Variables in order:
     [x] (if a range), [s] (MCP), ρ, t, φ, [cos θ*, φ*] (``direct_2to4``).
+    :func:`event_momenta` turns the same cube points into four-momenta.
     """
     big_m = proc.target.nucleus_mass if nucleus_mass is None else nucleus_mass
-    e, m_l, m_x = proc.energy, proc.lepton_mass, proc.mass
-    s0 = max(m_l * m_l, 4.0 * m_x * m_x)
-    has_x = x_fixed is None
+    m_x = proc.mass
     has_s = model == "mcp"
-    dim = int(has_x) + int(has_s) + 3 + (2 if direct_2to4 else 0)
+    build, col = _point_builder(proc, x_range, x_fixed, model, big_m)
+    dim = col + 3 + (2 if direct_2to4 else 0)
 
     def integrand(u: NDArray) -> NDArray:
-        n = u.shape[0]
-        col = 0
-        if has_x:
-            x, jac = map_x(u[:, 0], *x_range)
-            col = 1
-        else:
-            x, jac = np.full(n, x_fixed), np.ones(n)
-        if has_s:
-            s_hi = (x * e) ** 2 * (1.0 - 1e-9)
-            s, jac_s = map_pair_mass(u[:, col], 4.0 * m_x * m_x, s_hi, s0)
-            jac = jac * jac_s
-            col += 1
-        else:
-            s = np.full(n, m_x * m_x)
-        build = _kernels.three_body_events_fast if _kernels.USE_KERNEL else three_body_events
-        ev = build(
-            e, m_l, big_m, x, s, u[:, col], u[:, col + 1], 2.0 * np.pi * u[:, col + 2]
-        )
-        out = np.zeros(n)
+        ev, jac = build(u)
+        out = np.zeros(u.shape[0])
         ok = ev.weight > 0
         if not ok.any():
             return out
@@ -140,6 +169,46 @@ def make_integrand(
         return out
 
     return integrand, dim
+
+
+def event_momenta(
+    proc: Process,
+    u: NDArray,
+    *,
+    x_range: tuple[float, float] | None = None,
+    x_fixed: float | None = None,
+    model: str = "mcp",
+    nucleus_mass: float | None = None,
+    direct_2to4: bool = False,
+) -> dict[str, NDArray]:
+    """Lab four-momenta (GeV, (E, px, py, pz), beam along +z) of cube points ``u``.
+
+    Same arguments and variable order as :func:`make_integrand`, and the same maps
+    (:func:`_point_builder`), so the momenta are those at which the integrand was
+    evaluated. Keys: ``lepton_in``, ``nucleus_in`` (at rest), ``lepton_out``,
+    ``nucleus_out``, ``vector`` (γ* or A', k² = s), and with ``direct_2to4`` (MCP)
+    ``chi``, ``chibar`` from :func:`~.phase_space.two_body_decay` at (cos θ*, φ*);
+    also ``s``, ``t`` and ``weight`` (0 where u lies outside phase space, where the
+    momenta mean nothing).
+    """
+    big_m = proc.target.nucleus_mass if nucleus_mass is None else nucleus_mass
+    u = np.atleast_2d(np.asarray(u, dtype=float))
+    build, col = _point_builder(proc, x_range, x_fixed, model, big_m)
+    ev, _ = build(u)
+    out = {
+        "lepton_in": ev.p, "nucleus_in": ev.nucleus, "lepton_out": ev.pp,
+        "nucleus_out": ev.recoil, "vector": ev.k, "s": ev.s, "t": ev.t, "weight": ev.weight,
+    }
+    if direct_2to4 and model == "mcp":
+        ok = ev.weight > 0
+        chi, chibar = np.zeros_like(ev.k), np.zeros_like(ev.k)
+        if ok.any():
+            chi[ok], chibar[ok], _ = two_body_decay(
+                ev.k[ok], ev.s[ok], proc.mass, 2.0 * u[ok, col + 3] - 1.0,
+                2.0 * np.pi * u[ok, col + 4],
+            )
+        out["chi"], out["chibar"] = chi, chibar
+    return out
 
 
 def _select(ev, mask):
