@@ -36,10 +36,23 @@ DEFAULT_EXISTING = ("LSND", "SLAC-mQ", "BEBC", "ArgoNeuT", "milliQan-demo", "col
 (LSND, SLAC mQ, BEBC) and the other published accelerator limits in the package."""
 
 COLORS = {"na64mu": "tab:red", "ldmx": "tab:blue", "na64e": "tab:green",
-          "ldmx-phase1": "tab:purple"}
+          "ldmx-phase1": "tab:purple", "m3": "tab:orange", "m3-phase1": "tab:brown",
+          "na64mu-2022": "tab:pink"}
+MASS_SYMBOL = {"mcp": r"$m_\chi$", "dark-photon": r"$m_{A'}$"}
+"""Axis/legend symbol of the mass for each model (χ for MCPs, A' for the dark photon)."""
 CHANNEL_STYLE = {"brem": "-", "rho": "--", "omega": ":", "phi": "-."}
 CHANNEL_LABEL = {"brem": "brem", "rho": r"$\rho\to\chi\bar\chi$",
                  "omega": r"$\omega\to\chi\bar\chi$", "phi": r"$\phi\to\chi\bar\chi$"}
+
+
+def _relabel_mass_axes(fig: Any, model: str) -> None:
+    """Write m_A' instead of m_χ on every mass axis of ``fig`` for the dark photon."""
+    if model == "mcp":
+        return
+    for ax in fig.axes:
+        label = ax.get_xlabel()
+        if MASS_SYMBOL["mcp"] in label:
+            ax.set_xlabel(label.replace(MASS_SYMBOL["mcp"], MASS_SYMBOL[model]))
 
 
 def _experiments(names: Sequence[str | Path | Experiment]) -> list[tuple[str, Experiment]]:
@@ -57,6 +70,7 @@ def figure2_data(
     *,
     points: int = 15,
     method: str = "etl",
+    model: str = "mcp",
     precision: float = 1e-2,
     seed: int = 0,
     cache: bool = True,
@@ -68,7 +82,7 @@ def figure2_data(
     xs = np.unique(np.clip(xs, exp.x_min, x_hi))
     return [
         spectrum(exp.beam, exp.energy_gev, exp.material, float(m), xs, method=method,
-                 precision=precision, seed=seed, cache=cache)
+                 model=model, precision=precision, seed=seed, cache=cache)
         for m in masses
     ]
 
@@ -77,10 +91,15 @@ def figure2(experiment, masses, **kwargs: Any):
     """Draw Fig. 2 for one experiment; returns (figure, spectra)."""
     (_, exp), = _experiments([experiment])
     data = figure2_data(exp, masses, **kwargs)
+    model = kwargs.get("model", "mcp")
+
+    def label(mass_gev: float) -> str:
+        return plotting.mass_label(mass_gev).replace(MASS_SYMBOL["mcp"], MASS_SYMBOL[model])
+
     with plotting.paper_style():
         fig, ax = _new_figure()
         plotting.plot_spectrum(data, ax=ax, energy_gev=exp.energy_gev, x_min=exp.x_min,
-                               x_max=exp.x_max, title=exp.name)
+                               x_max=exp.x_max, title=exp.name, label_fmt=label)
     return fig, data
 
 
@@ -89,6 +108,7 @@ def figure3_data(
     masses: Sequence[float] | None = None,
     *,
     methods: Sequence[str] = ("etl",),
+    model: str = "mcp",
     precision: float = 5e-3,
     seed: int = 0,
     cache: bool = True,
@@ -98,8 +118,8 @@ def figure3_data(
     series = []
     for key, exp in _experiments(experiments):
         for method in methods:
-            table = reach(exp, masses, method=method, precision=precision, seed=seed,
-                          cache=cache, progress=progress)
+            table = reach(exp, masses, method=method, model=model, precision=precision,
+                          seed=seed, cache=cache, progress=progress)
             series.append(plotting.XsecSeries(
                 label=f"{exp.name} ({method.upper()})", mass_gev=table["mass_gev"],
                 sigma_pb=table["sigma_pb"], error_pb=table["sigma_error_pb"], method=method,
@@ -112,6 +132,7 @@ def figure3(experiments, masses=None, *, methods=("etl",), **kwargs: Any):
     data = figure3_data(experiments, masses, methods=methods, **kwargs)
     with plotting.paper_style():
         fig, _ = plotting.make_xsec_figure(data, with_ratio=len(set(methods)) > 1)
+    _relabel_mass_axes(fig, kwargs.get("model", "mcp"))
     return fig, data
 
 
@@ -119,28 +140,38 @@ def figure4_data(
     experiments: Sequence[str | Path | Experiment],
     masses: Sequence[float] | None = None,
     *,
-    existing: Sequence[str] = DEFAULT_EXISTING,
+    existing: Sequence[str] | None = None,
     user_limits: Sequence[str | Path] = (),
     method: str = "etl",
+    model: str = "mcp",
     precision: float = 5e-3,
     seed: int = 0,
     cache: bool = True,
     progress: bool = False,
 ) -> tuple[list[tuple[str, ReachTable]], list[plotting.ReachCurve], list[LimitCurve]]:
-    """Reach tables, the curves drawn from them, and the existing limits (Fig. 4)."""
+    """Reach tables, the curves drawn from them, and the existing limits (Fig. 4).
+
+    ``existing=None`` shades :data:`DEFAULT_EXISTING` for MCPs and nothing for the dark
+    photon (the shipped limits are millicharge limits). For ``model="dark-photon"`` only
+    the bremsstrahlung-like channel is drawn (A' → invisible, Br = 1).
+    """
+    if existing is None:
+        existing = DEFAULT_EXISTING if model == "mcp" else ()
     # Load the limit curves first: a bad file fails before any computing.
     limits = [load_limit(k) for k in existing]
     limits += [load_limit_file(p) for p in user_limits]
     tables, curves = [], []
     for key, exp in _experiments(experiments):
-        table = reach(exp, masses, method=method, precision=precision, seed=seed,
-                      cache=cache, progress=progress)
+        table = reach(exp, masses, method=method, model=model, precision=precision,
+                      seed=seed, cache=cache, progress=progress)
         tables.append((key, table))
         color = COLORS.get(key)
-        channels = list(exp.channels)
+        channels = list(exp.channels) if model == "mcp" else \
+            [c for c in exp.channels if c == "brem"]
         for ch in channels:
+            name = CHANNEL_LABEL[ch] if model == "mcp" else r"$A'\to$ invisible"
             curves.append(plotting.ReachCurve(
-                label=f"{exp.name} {CHANNEL_LABEL[ch]}", mass_gev=table["mass_gev"],
+                label=f"{exp.name} {name}", mass_gev=table["mass_gev"],
                 epsilon=table[f"epsilon_{ch}"], color=color,
                 linestyle=CHANNEL_STYLE[ch], linewidth=1.0 if len(channels) > 1 else 1.6))
         if len(channels) > 1:
@@ -174,7 +205,12 @@ def figure4(experiments, masses=None, **kwargs: Any):
         lo, hi = float(grid.min()), float(grid.max())
         if hi <= lo:  # a single mass: show a decade around it
             lo, hi = lo / 3.0, hi * 3.0
-        plotting.plot_reach(curves, limits, ax=ax, xlim=(lo, hi))
+        eps = np.concatenate([np.asarray(c.epsilon, float) for c in curves]) if curves \
+            else np.empty(0)
+        eps = eps[np.isfinite(eps) & (eps > 0)]
+        y_lo = 1e-6 if eps.size == 0 else min(1e-6, 10.0 ** np.floor(np.log10(eps.min() / 2)))
+        plotting.plot_reach(curves, limits, ax=ax, xlim=(lo, hi), ylim=(y_lo, 1.0))
+    _relabel_mass_axes(fig, kwargs.get("model", "mcp"))
     return fig, data
 
 
