@@ -235,15 +235,17 @@ def spectrum(beam, energy, target, mass, method, model, epsilon, seed, cite, xs,
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
 @click.option("--cite", is_flag=True, help="Print BibTeX of the references used.")
+@click.option("--energy-loss/--no-energy-loss", default=None,
+              help="Muon mean energy loss in the target on/off (default: experiment file's).")
 def reach(experiment, masses, cl, method, model, precision, seed, backend, workers, fmt,
-          output, no_cache, no_progress, cite) -> None:
-    """Projected 95 % CL reach ε(m_χ), per channel and combined."""
+          output, no_cache, no_progress, cite, energy_loss) -> None:
+    """Projected 95 % CL reach ε(m_χ) (or ε(m_A') with --model dark-photon)."""
     from .reach import parse_masses
     from .reach import reach as _reach
 
     table = _reach(experiment, parse_masses(masses), cl=cl, method=method, model=model,
                    precision=precision, seed=seed, backend=backend, workers=workers,
-                   cache=not no_cache, progress=not no_progress)
+                   cache=not no_cache, progress=not no_progress, energy_loss=energy_loss)
     if fmt == "csv":
         text = table.to_csv()
     elif fmt == "json":
@@ -253,8 +255,73 @@ def reach(experiment, masses, cl, method, model, precision, seed, backend, worke
             c for c in table.names if c.startswith("epsilon_")
             and not all(math.isnan(v) for v in table[c])
         ]
-        text = _table(table.rows(), [c for c in cols if c in table.names])
+        meta = table.meta
+        text = (f"# {table.experiment}: model {meta['model']}, {100 * meta['cl']:g} % CL "
+                f"(s_up = {meta['s_up']:.3g}), method {meta['method']}, energy loss "
+                f"{meta.get('energy_loss', 'none')}\n"
+                + _table(table.rows(), [c for c in cols if c in table.names]))
     _emit(text, output)
+    _maybe_cite(cite)
+
+
+@main.command()
+@click.option("--beam", "beams", cls=MultiValueOption, required=True,
+              help="Beam lepton(s): e, mu.")
+@click.option("--energy", "energies", cls=MultiValueOption, required=True,
+              help="Beam energies in GeV, e.g. --energy 100 160")
+@click.option("--target", "targets", cls=MultiValueOption, required=True,
+              help="Targets, e.g. --target Pb W (or Z=…,A=…,density=…,X0=…)")
+@click.option("--mass", "masses", cls=MultiValueOption, required=True,
+              help="m_χ in GeV: start:stop:n (log-spaced) and/or values.")
+@click.option("--x-min", "x_mins", cls=MultiValueOption, required=True,
+              help="Lower edges of x = E_miss/E, e.g. --x-min 0.3 0.5")
+@click.option("--x-max", default="1", show_default=True, help="Upper edge of x.")
+@click.option("--method", type=click.Choice(["etl", "ww"]), default="etl", show_default=True)
+@click.option("--model", type=click.Choice(["mcp", "dark-photon"]), default="mcp",
+              show_default=True)
+@click.option("--precision", default="1e-3", show_default=True,
+              help="Target relative MC error (ETL).")
+@click.option("--seed", type=int, default=0, show_default=True, help="VEGAS random seed.")
+@click.option("--backend", type=click.Choice(["serial", "processes", "dask"]), default=None,
+              help="Default: processes (all cores), or dask with --scheduler.")
+@click.option("--scheduler", default=None,
+              help="Running dask scheduler, tcp://HOST:PORT (needs millicharge[dask]).")
+@click.option("--workers", type=int, default=None,
+              help="Local processes / LocalCluster workers (default: all cores).")
+@click.option("--connect-timeout", type=float, default=10.0, show_default=True,
+              help="Seconds to wait for the dask scheduler.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="Format on stdout (without --output).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write FILE: .csv, .json or .parquet (needs pyarrow).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+@click.option("--cite", is_flag=True, help="Print BibTeX of the references used.")
+def scan(beams, energies, targets, masses, x_mins, x_max, method, model, precision, seed,
+         backend, scheduler, workers, connect_timeout, fmt, output, no_cache, no_progress,
+         cite) -> None:
+    """σ on a grid: beams × energies × targets × masses × x_min, one row per point."""
+    from .grid import check_output, make_grid
+    from .grid import scan as _scan
+
+    grid = make_grid(list(beams), list(energies), list(targets), list(masses), list(x_mins),
+                     x_max=x_max, method=method, model=model, precision=precision, seed=seed)
+    if output:
+        check_output(output)  # before any work: a bad name or a missing pyarrow
+    table = _scan(grid, backend=backend, workers=workers, scheduler=scheduler,
+                  connect_timeout=connect_timeout, cache=not no_cache,
+                  progress=not no_progress)
+    n = table.counts()
+    click.echo(f"scan: {len(table)} points ({n['computed']} computed, {n['cached']} from "
+               f"cache, {n['closed']} closed) in {table.meta['elapsed_s']:.1f} s", err=True)
+    if output:
+        click.echo(f"wrote {table.write(output)}", err=True)
+    elif fmt == "csv":
+        click.echo(table.to_csv().rstrip("\n"))
+    elif fmt == "json":
+        click.echo(table.to_json())
+    else:
+        click.echo(_table(table.rows, table.names))
     _maybe_cite(cite)
 
 
@@ -337,6 +404,9 @@ _plot_common = [
                  help="Target relative MC error (default 5e-3; 1e-2 for spectra)."),
     click.option("--seed", type=int, default=0, show_default=True),
     click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache."),
+    click.option("--model", type=click.Choice(["mcp", "dark-photon"]), default="mcp",
+                 show_default=True, help="Millicharged pair (m_χ) or invisible dark photon "
+                 "(m_A')."),
 ]
 
 
@@ -348,11 +418,12 @@ _plot_common = [
               help="x points per curve in the signal box.")
 @click.option("--method", type=click.Choice(["etl", "ww"]), default="etl", show_default=True)
 @_with(_plot_common)
-def plot_spectrum(experiment, masses, points, method, out, precision, seed, no_cache) -> None:
+def plot_spectrum(experiment, masses, points, method, out, precision, seed, no_cache,
+                  model) -> None:
     """Fig. 2: dσ/dE_miss in the signal box, one curve per mass."""
     from .figures import figure2
 
-    fig, _ = figure2(experiment, list(masses), points=points, method=method,
+    fig, _ = figure2(experiment, list(masses), points=points, method=method, model=model,
                      precision=precision or 1e-2, seed=seed, cache=not no_cache)
     _save(fig, out)
 
@@ -366,12 +437,13 @@ def plot_spectrum(experiment, masses, points, method, out, precision, seed, no_c
 @click.option("--masses", default="0.01:1:40", show_default=True,
               help="start:stop:n (GeV, log-spaced) or a comma list.")
 @_with(_plot_common)
-def plot_xsec(experiments, methods, masses, out, precision, seed, no_cache) -> None:
-    """Fig. 3: σ(x_th ≤ x ≤ x_max) versus m_χ."""
+def plot_xsec(experiments, methods, masses, out, precision, seed, no_cache, model) -> None:
+    """Fig. 3: σ(x_th ≤ x ≤ x_max) versus m_χ (or m_A')."""
     from .figures import figure3
     from .reach import parse_masses
 
     fig, _ = figure3(list(experiments), parse_masses(masses), methods=list(methods),
+                     model=model,
                      precision=precision or 5e-3, seed=seed, cache=not no_cache,
                      progress=True)
     _save(fig, out)
@@ -389,14 +461,16 @@ def plot_xsec(experiments, methods, masses, out, precision, seed, no_cache) -> N
               help="Your own limit curve, CSV with header mass_gev,epsilon (repeatable).")
 @_with(_plot_common)
 def plot_reach(experiments, masses, method, existing, user_limits, out, precision, seed,
-               no_cache) -> None:
-    """Fig. 4: projected 95 % CL reach with existing limits; also writes the CSV beside it."""
-    from .figures import DEFAULT_EXISTING, figure4, reach_csv
+               no_cache, model) -> None:
+    """Fig. 4: projected 95 % CL reach with existing limits; also writes the CSV beside it.
+
+    With --model dark-photon no millicharge limits are shaded unless --existing asks."""
+    from .figures import figure4, reach_csv
     from .reach import parse_masses
 
     fig, (tables, _, _) = figure4(
-        list(experiments), parse_masses(masses), method=method,
-        existing=list(existing) if existing else DEFAULT_EXISTING,
+        list(experiments), parse_masses(masses), method=method, model=model,
+        existing=list(existing) if existing else None,
         user_limits=list(user_limits), precision=precision or 5e-3, seed=seed,
         cache=not no_cache, progress=True)
     _save(fig, out)
