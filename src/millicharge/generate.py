@@ -228,12 +228,12 @@ def _truncation_max(w: NDArray, max_truncation: float) -> float:
 
 
 def _rotate_about_beam(momenta: dict[str, NDArray], phi: NDArray) -> dict[str, NDArray]:
-    """Rotate every event by its own azimuth φ about the beam (z) axis.
+    """Rotate every event's outgoing momenta by its own azimuth φ about the beam (z) axis.
 
     The phase space puts k⃗ in the x–z plane (its azimuth about the beam is integrated
     analytically, docs/physics.md §3.2); for an unpolarised beam and a target at rest
     dσ does not depend on it, so a uniform φ per event restores the full distribution.
-    The incoming momenta lie on the axis and do not change.
+    The incoming momenta lie on the axis and are not passed in.
     """
     c, s = np.cos(phi), np.sin(phi)
     out = {}
@@ -374,8 +374,9 @@ def generate_events(
         raise RuntimeError("an accepted point lies outside phase space")
     keys = ["lepton_in", "nucleus_in", "lepton_out", "nucleus_out", "vector"]
     keys += ["chi", "chibar"] if direct else []
-    momenta = _rotate_about_beam({k: mom[k] for k in keys},
-                                 2.0 * np.pi * accept_rng.random(n_events))
+    momenta = {k: mom[k] for k in keys}
+    momenta.update(_rotate_about_beam({k: momenta[k] for k in keys[2:]},
+                                      2.0 * np.pi * accept_rng.random(n_events)))
     timing["momenta"] = time.perf_counter() - t0
 
     n_pass = len(passes)
@@ -443,7 +444,7 @@ def _header(sample: EventSample) -> str:
         f"mass_gev = {sample.mass_gev!r}",
         f"epsilon = {sample.epsilon!r}",
         f"x_min = {sample.x_min!r}",
-        f"x_max = {sample.x_max!r}",
+        f"x_max = {sample.x_max!r}  (the window, clipped to kinematics: x <= 1 - m_l/E)",
         "x = (E_chi + E_chibar)/E = E_miss/E",
         f"events = {sample.n_events}",
         f"seed = {sample.seed}",
