@@ -188,6 +188,15 @@ def _dask_client_factory(scheduler: str | None, workers: int | None, timeout: fl
             "(start one with `dask scheduler`)"
         ) from None
 
+    try:
+        identity = _identity(address, timeout)
+    except (OSError, TimeoutError):
+        raise InputError(
+            f"no dask scheduler answered at {address} within {timeout:g} s"
+        ) from None
+    if not isinstance(identity, dict) or identity.get("type") != "Scheduler":
+        raise InputError(f"{address} answers but is not a dask scheduler")
+
     def remote():  # type: ignore[no-untyped-def]
         try:
             return Client(address, timeout=timeout, set_as_default=False), None
@@ -197,6 +206,32 @@ def _dask_client_factory(scheduler: str | None, workers: int | None, timeout: fl
             ) from None
 
     return remote
+
+
+def _identity(address: str, timeout: float) -> Any:
+    """Ask ``address`` who it is, all within ``timeout`` seconds (dask's own connect
+    timeout does not bound the handshake with a server that accepts and stays silent).
+
+    Runs on its own event loop in a helper thread, so it works inside Jupyter too.
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from distributed.comm import connect
+
+    async def ask() -> Any:
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    async def bounded() -> Any:
+        return await asyncio.wait_for(ask(), timeout)
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, bounded()).result()
 
 
 def _run_dask(client_factory, jobs, todo, results, cache, bar) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,135 @@
+"""The dask.distributed backend: same bits as serial, survives a killed worker, resumes
+from the cache, and fails fast on a scheduler it cannot reach."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+
+import pytest
+from distributed import Client, LocalCluster
+
+from millicharge import InputError, cache
+from millicharge.grid import make_grid, scan
+from millicharge.scan import evaluate
+
+
+def _jobs(masses):
+    return [dict(beam="e", energy=8.0, target="Al", mass=m, x_min=0.7, precision=3e-2)
+            for m in masses]
+
+
+def _numbers(results):
+    return [(r.sigma_pb, r.error_pb, r.chi2_dof, r.n_eval) for r in results]
+
+
+def _cache_files():
+    return {p: p.stat().st_mtime_ns for p in cache.cache_dir().glob("*/*.json")}
+
+
+def test_local_dask_cluster_gives_the_serial_bits():
+    grid = make_grid("e", 8, ["Al", "W"], [0.05, 0.3], 0.7, precision=3e-2)
+    serial = scan(grid, backend="serial", cache=False, progress=False)
+    dask = scan(grid, backend="dask", workers=2, progress=False)  # starts a LocalCluster
+    for col in ("sigma_pb", "error_pb", "chi2_dof", "n_eval", "mass_gev", "target"):
+        assert dask[col] == serial[col], col
+    assert dask.counts() == {"computed": 4, "cached": 0, "closed": 0}
+    assert all(w > 0 for w in dask["wall_s"])
+    assert cache.stats()["entries"] == 4
+
+
+def test_killed_worker_loses_nothing_and_rerun_computes_nothing():
+    masses = [0.02 * (1 + i) for i in range(12)]
+    jobs = _jobs(masses)
+    reference = evaluate(jobs, backend="serial", cache=False, progress=False)
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                           host="127.0.0.1", dashboard_address=None,
+                           silence_logs=logging.CRITICAL)
+    client = Client(cluster, set_as_default=False)
+    try:
+        # the workers were started after the test's cache dir was set: they share it
+        dirs = client.run(lambda: os.environ.get("MILLICHARGE_CACHE_DIR"))
+        assert set(dirs.values()) == {str(cache.cache_dir())}
+        pids = client.run(os.getpid)
+        out: dict = {}
+
+        def run_scan():
+            try:
+                out["results"] = evaluate(jobs, scheduler=cluster.scheduler_address,
+                                          progress=False)
+            except BaseException as err:  # pragma: no cover - reported below
+                out["error"] = err
+
+        thread = threading.Thread(target=run_scan)
+        thread.start()
+        deadline = time.monotonic() + 60
+        while cache.stats()["entries"] < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        done_before_kill = cache.stats()["entries"]
+        victim = next(iter(pids.values()))
+        os.kill(victim, signal.SIGKILL)  # mid-scan: both workers are busy
+        thread.join(timeout=90)
+        assert not thread.is_alive(), "scan hung after losing a worker"
+        assert "error" not in out, out.get("error")
+        assert 2 <= done_before_kill < len(jobs)
+        assert victim not in client.run(os.getpid).values()  # the worker really died
+        results = out["results"]
+        # every point correct: the same bits as the serial reference, in order
+        assert _numbers(results) == _numbers(reference)
+        assert [r.mass_gev for r in results] == masses
+        assert cache.stats()["entries"] == len(jobs)
+        # rerun: everything from the cache, nothing recomputed or rewritten
+        before = _cache_files()
+        again = evaluate(jobs, scheduler=cluster.scheduler_address, progress=False)
+        assert all(r.cached for r in again)
+        assert _numbers(again) == _numbers(reference)
+        assert [r.wall_s for r in again] == [r.wall_s for r in results]
+        assert _cache_files() == before
+    finally:
+        client.close()
+        cluster.close()
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_scheduler_fails_fast():
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    t0 = time.monotonic()
+    with pytest.raises(InputError, match=r"cannot reach dask scheduler at .*Connection refused"):
+        evaluate(_jobs([0.1]), scheduler=address, connect_timeout=5)
+    assert time.monotonic() - t0 < 2
+
+
+def test_silent_server_fails_after_the_stated_timeout():
+    """Something listens but never speaks dask: fail after connect_timeout, not hang."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        t0 = time.monotonic()
+        with pytest.raises(InputError, match=r"no dask scheduler answered at .* within 1 s"):
+            evaluate(_jobs([0.1]), scheduler=f"127.0.0.1:{port}", connect_timeout=1)
+        assert time.monotonic() - t0 < 4
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(scheduler="localhost"), "bad --scheduler address 'localhost'"),
+        (dict(scheduler="tcp://h:99999"), "bad --scheduler address"),
+        (dict(scheduler="tcp://127.0.0.1:8786", backend="serial"), "needs the dask backend"),
+        (dict(backend="spark"), "unknown backend 'spark'"),
+        (dict(backend="dask", workers=0), "workers must be at least 1"),
+    ],
+)
+def test_bad_backend_options(kwargs, message):
+    with pytest.raises(InputError, match=message):
+        evaluate(_jobs([0.1]), progress=False, **kwargs)
