@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import socket
 import threading
@@ -31,10 +32,13 @@ def _cache_files():
     return {p: p.stat().st_mtime_ns for p in cache.cache_dir().glob("*/*.json")}
 
 
-def test_local_dask_cluster_gives_the_serial_bits():
+def test_local_dask_cluster_gives_the_serial_bits(capsys):
     grid = make_grid("e", 8, ["Al", "W"], [0.05, 0.3], 0.7, precision=3e-2)
     serial = scan(grid, backend="serial", cache=False, progress=False)
-    dask = scan(grid, backend="dask", workers=2, progress=False)  # starts a LocalCluster
+    capsys.readouterr()
+    dask = scan(grid, backend="dask", workers=2, progress=True)  # starts a LocalCluster
+    # the live bar: points done / total and an ETA
+    assert re.search(r"scan: +\d+%.*\| [1-4]/4 \[\d\d:\d\d<\d\d:\d\d", capsys.readouterr().err)
     for col in ("sigma_pb", "error_pb", "chi2_dof", "n_eval", "mass_gev", "target"):
         assert dask[col] == serial[col], col
     assert dask.counts() == {"computed": 4, "cached": 0, "closed": 0}
