@@ -46,6 +46,7 @@ def main() -> None:
         t0 = time.perf_counter()
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=None,
+                               scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                                silence_logs=logging.ERROR)
         client = Client(cluster, set_as_default=False)
         client.run(_warm)

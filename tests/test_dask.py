@@ -46,12 +46,13 @@ def test_local_dask_cluster_gives_the_serial_bits(capsys):
     assert cache.stats()["entries"] == 4
 
 
-def test_killed_worker_loses_nothing_and_rerun_computes_nothing():
+def test_killed_worker_loses_nothing_and_rerun_computes_nothing(monkeypatch, tmp_path):
     masses = [0.02 * (1 + i) for i in range(12)]
     jobs = _jobs(masses)
     reference = evaluate(jobs, backend="serial", cache=False, progress=False)
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                            host="127.0.0.1", dashboard_address=None,
+                           scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                            silence_logs=logging.CRITICAL)
     client = Client(cluster, set_as_default=False)
     try:
@@ -93,6 +94,13 @@ def test_killed_worker_loses_nothing_and_rerun_computes_nothing():
         assert _numbers(again) == _numbers(reference)
         assert [r.wall_s for r in again] == [r.wall_s for r in results]
         assert _cache_files() == before
+        # a client whose cache the workers cannot see (another host) still gets every
+        # point into its own cache
+        monkeypatch.setenv("MILLICHARGE_CACHE_DIR", str(tmp_path / "client-cache"))
+        assert cache.stats()["entries"] == 0
+        remote = evaluate(jobs, scheduler=cluster.scheduler_address, progress=False)
+        assert _numbers(remote) == _numbers(reference)
+        assert cache.stats()["entries"] == len(jobs)
     finally:
         client.close()
         cluster.close()

@@ -169,6 +169,7 @@ def _dask_client_factory(scheduler: str | None, workers: int | None, timeout: fl
         def local():  # type: ignore[no-untyped-def]
             cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                    host="127.0.0.1", dashboard_address=None,
+                                   scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                                    silence_logs=logging.ERROR)
             return Client(cluster, set_as_default=False), cluster
 
@@ -246,8 +247,8 @@ def _run_dask(client_factory, jobs, todo, results, cache, bar) -> None:  # type:
             futures.setdefault(fut.key, (fut, []))[1].append(i)
         for fut in dask_completed([f for f, _ in futures.values()], loop=client.loop):
             result = fut.result()
-            if cache and not result.cached:
-                remember(jobs[futures[fut.key][1][0]], result)  # this machine's cache too
+            if cache:  # this machine's cache too (a remote worker may have its own)
+                remember(jobs[futures[fut.key][1][0]], result)
             for i in futures[fut.key][1]:
                 results[i] = result
                 bar.update()
