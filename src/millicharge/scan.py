@@ -26,7 +26,7 @@ import multiprocessing
 import os
 import re
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
@@ -152,7 +152,11 @@ def _cached(job: dict[str, Any]) -> CrossSection | None:
     return cross_section(**job, lookup_only=True)
 
 
-def _dask_client_factory(scheduler: str | None, workers: int | None, timeout: float):
+_ClientFactory = Callable[[], tuple[Any, Any]]
+
+
+def _dask_client_factory(scheduler: str | None, workers: int | None,
+                         timeout: float) -> _ClientFactory:
     """Check what can be checked now (dask installed, address well formed, scheduler
     answering) and return a function that opens ``(client, cluster)``."""
     try:
@@ -166,7 +170,7 @@ def _dask_client_factory(scheduler: str | None, workers: int | None, timeout: fl
     if scheduler is None:
         n = workers or os.cpu_count() or 1
 
-        def local():  # type: ignore[no-untyped-def]
+        def local() -> tuple[Any, Any]:
             cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                    host="127.0.0.1", dashboard_address=None,
                                    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
@@ -198,7 +202,7 @@ def _dask_client_factory(scheduler: str | None, workers: int | None, timeout: fl
     if not isinstance(identity, dict) or identity.get("type") != "Scheduler":
         raise InputError(f"{address} answers but is not a dask scheduler")
 
-    def remote():  # type: ignore[no-untyped-def]
+    def remote() -> tuple[Any, None]:
         try:
             return Client(address, timeout=timeout, set_as_default=False), None
         except (OSError, TimeoutError):
@@ -235,7 +239,8 @@ def _identity(address: str, timeout: float) -> Any:
         return pool.submit(asyncio.run, bounded()).result()
 
 
-def _run_dask(client_factory, jobs, todo, results, cache, bar) -> None:  # type: ignore[no-untyped-def]
+def _run_dask(client_factory: _ClientFactory, jobs: Sequence[dict[str, Any]], todo: list[int],
+              results: list[CrossSection | None], cache: bool, bar: tqdm) -> None:
     """Submit the points in ``todo`` to dask; store each result as it arrives."""
     from distributed import as_completed as dask_completed
 
