@@ -145,3 +145,19 @@ def test_silent_server_fails_after_the_stated_timeout():
 def test_bad_backend_options(kwargs, message):
     with pytest.raises(InputError, match=message):
         evaluate(_jobs([0.1]), progress=False, **kwargs)
+
+
+def test_reach_runs_on_a_dask_scheduler():
+    """`reach(..., scheduler=...)` sends its cross sections to the cluster: same numbers."""
+    from millicharge.reach import reach
+
+    serial = reach("na64mu", [0.05, 0.3], precision=3e-2, backend="serial", cache=False,
+                   progress=False)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None,
+                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                      silence_logs=logging.CRITICAL) as cluster:
+        remote = reach("na64mu", [0.05, 0.3], precision=3e-2,
+                       scheduler=cluster.scheduler_address, cache=False, progress=False)
+    assert remote["sigma_pb"].tolist() == serial["sigma_pb"].tolist()
+    assert remote["epsilon_brem"].tolist() == serial["epsilon_brem"].tolist()

@@ -226,9 +226,11 @@ def spectrum(beam, energy, target, mass, method, model, epsilon, seed, cite, xs,
               show_default=True)
 @click.option("--precision", type=float, default=5e-3, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--backend", type=click.Choice(["serial", "processes"]), default="processes",
-              show_default=True)
+@click.option("--backend", type=click.Choice(["serial", "processes", "dask"]), default=None,
+              help="Where the cross sections run (default: local processes; dask with "
+                   "--scheduler).")
 @click.option("--workers", type=int, default=None, help="Processes (default: all cores).")
+@click.option("--scheduler", default=None, help="A running dask scheduler, tcp://HOST:PORT.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE.")
@@ -237,15 +239,16 @@ def spectrum(beam, energy, target, mass, method, model, epsilon, seed, cite, xs,
 @click.option("--cite", is_flag=True, help="Print BibTeX of the references used.")
 @click.option("--energy-loss/--no-energy-loss", default=None,
               help="Muon mean energy loss in the target on/off (default: experiment file's).")
-def reach(experiment, masses, cl, method, model, precision, seed, backend, workers, fmt,
-          output, no_cache, no_progress, cite, energy_loss) -> None:
+def reach(experiment, masses, cl, method, model, precision, seed, backend, workers, scheduler,
+          fmt, output, no_cache, no_progress, cite, energy_loss) -> None:
     """Projected 95 % CL reach ε(m_χ) (or ε(m_A') with --model dark-photon)."""
     from .reach import parse_masses
     from .reach import reach as _reach
 
     table = _reach(experiment, parse_masses(masses), cl=cl, method=method, model=model,
                    precision=precision, seed=seed, backend=backend, workers=workers,
-                   cache=not no_cache, progress=not no_progress, energy_loss=energy_loss)
+                   cache=not no_cache, progress=not no_progress, energy_loss=energy_loss,
+                   scheduler=scheduler)
     if fmt == "csv":
         text = table.to_csv()
     elif fmt == "json":

@@ -141,16 +141,19 @@ def reach(
     model: str = "mcp",
     precision: float = 5e-3,
     seed: int = 0,
-    backend: str = "processes",
+    backend: str | None = None,
     workers: int | None = None,
     cache: bool = True,
     progress: bool = True,
     energy_loss: bool | None = None,
+    scheduler: str | None = None,
 ) -> ReachTable:
     """Projected ε_lim(m) of ``experiment`` (name, TOML path or :class:`Experiment`).
 
     ``model="dark-photon"``: ε is the kinetic mixing of an invisible A' of mass m
     (Br(A' → invisible) = 1), same Eq. (4); the meson channels are MCP-only.
+    ``backend``/``workers``/``scheduler``: where the cross sections run (see
+    :func:`millicharge.scan.evaluate`; a ``tcp://HOST:PORT`` scheduler means dask).
     ``energy_loss``: True/False switches the muon's mean energy loss in the target on/off
     (:mod:`millicharge.thick_target`); None keeps the experiment file's setting.
 
@@ -177,10 +180,11 @@ def reach(
 
         sigma, err = brem_cross_sections(exp, m, method=method, model=model,
                                          precision=precision, seed=seed, backend=backend,
-                                         workers=workers, cache=cache, progress=progress)
+                                         workers=workers, cache=cache, progress=progress,
+                                         scheduler=scheduler)
     elif "brem" in channels:
         sigma, err = _brem_cross_sections(exp, m, method, model, precision, seed, backend,
-                                          workers, cache, progress)
+                                          workers, cache, progress, scheduler)
     if "brem" in channels:
         n_brem = np.asarray(n_signal_brem(exp, sigma)) * np.ones(n_points)
         cols["sigma_pb"], cols["sigma_error_pb"] = sigma, err
@@ -211,7 +215,7 @@ def _eps(n: np.ndarray, s_up: float) -> np.ndarray:
 
 
 def _brem_cross_sections(exp, masses, method, model, precision, seed, backend, workers,
-                         cache, progress):
+                         cache, progress, scheduler=None):
     """σ(x_min, x_max) at ε = 1 for each open mass; 0 where the channel is closed."""
     sigma = np.zeros(len(masses))
     err = np.zeros(len(masses))
@@ -228,8 +232,8 @@ def _brem_cross_sections(exp, masses, method, model, precision, seed, backend, w
                          mass=float(mass), x_min=exp.x_min, x_max=exp.x_max, method=method,
                          model=model, precision=precision, seed=seed))
         index.append(i)
-    results = evaluate(jobs, backend=backend, workers=workers, cache=cache,
-                       progress=progress, description=f"{exp.name} σ")
+    results = evaluate(jobs, backend=backend, workers=workers, scheduler=scheduler,
+                       cache=cache, progress=progress, description=f"{exp.name} σ")
     for i, r in zip(index, results, strict=True):
         sigma[i], err[i] = r.sigma_pb, r.error_pb
     return sigma, err

@@ -133,10 +133,11 @@ def brem_cross_sections(
     model: str = "mcp",
     precision: float = 5e-3,
     seed: int = 0,
-    backend: str = "processes",
+    backend: str | None = "processes",
     workers: int | None = None,
     cache: bool = True,
     progress: bool = False,
+    scheduler: str | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Depth-averaged σ̄(m) in pb (ε = 1) and its error, for Eq. (4) with L_T unchanged.
 
@@ -154,8 +155,8 @@ def brem_cross_sections(
             if job is not None:
                 jobs.append(job)
                 where.append((i, weight))
-    results = evaluate(jobs, backend=backend, workers=workers, cache=cache,
-                       progress=progress, description=f"{experiment.name} σ(z)")
+    results = evaluate(jobs, backend=backend, workers=workers, scheduler=scheduler,
+                       cache=cache, progress=progress, description=f"{experiment.name} σ(z)")
     sigma = np.zeros(len(masses))
     err = np.zeros(len(masses))
     for (i, weight), r in zip(where, results, strict=True):
