@@ -8,7 +8,7 @@ Method
    the experiment's window x_min ≤ x ≤ x_max, x = (E_χ + E_χ̄)/E (paper Eq. 4). The χ
    angles therefore follow the exact |M|², not the angle-averaged reduction. Variables:
    x, s, ρ, t, φ, cos θ*, φ* (7-dimensional). For ``model="dark-photon"`` the on-shell
-   l N → l N A' integrand (5-dimensional) is used and the A' is written as one particle.
+   l N → l N A' integrand (4-dimensional: x, ρ, t, φ) is used and the A' is written as one particle.
 2. **Map.** A :class:`vegas.Integrator` (Lepage, J. Comput. Phys. 27 (1978) 192;
    arXiv:2009.05112) is trained for ``train_iterations`` × ``neval`` points, with
    ``beta=0`` (no adaptive redistribution of points between hypercubes, so every point
