@@ -57,3 +57,16 @@ def test_reach_plot_extends_to_0p1_mev():
     lo, hi = fig.axes[0].get_xlim()
     assert lo == pytest.approx(1e-4) and hi == pytest.approx(1.0)
     assert np.isfinite(tables[0][1]["epsilon_brem"][0])
+
+
+def test_na64mu_at_100_gev_is_the_paper_setup_at_another_energy():
+    """Only the beam energy differs; a lower energy gives a weaker reach at 100 MeV."""
+    from millicharge.experiments import load_experiment
+    from millicharge.reach import reach
+
+    a, b = load_experiment("na64mu"), load_experiment("na64mu-100")
+    assert b.energy_gev == 100.0
+    for field in ("beam", "leptons_on_target", "x_min", "x_max", "channels", "thickness_cm"):
+        assert getattr(a, field) == getattr(b, field)
+    eps = [reach(e, [0.1], method="ww", progress=False)["epsilon_brem"][0] for e in (a, b)]
+    assert eps[1] > eps[0]
