@@ -30,7 +30,7 @@ from .constants import ALPHA
 from .formfactors import elastic_form_factor
 from .kinematics import Process
 from .matrix_elements import contract_general, lepton_current, reduced_contraction
-from .phase_space import map_pair_mass, map_x, three_body_events, two_body_decay
+from .phase_space import Events, map_pair_mass, map_x, three_body_events, two_body_decay
 from .units import GEV2_TO_PB
 
 __all__ = [
@@ -211,14 +211,13 @@ def event_momenta(
     return out
 
 
-def _select(ev, mask):
-    from .phase_space import Events
-
+def _select(ev: Events, mask: NDArray) -> Events:
+    """The events where ``mask`` is true."""
     return Events(**{f: getattr(ev, f)[mask] for f in ev.__dataclass_fields__})
 
 
 def _direct_pair_amplitude(proc, ev, big_m, cos_star, phi_star) -> NDArray:
-    """Full 2 → 4 |M|² × dΦ₂ × (1/2π) × 4π·2π/… for V* → χχ̄, without the reduction.
+    """Full 2 → 4 |M|² × dΦ₂ × ds/(2π) weight for V* → χχ̄, without the reduction.
 
     |M₄|² = e⁶ε²Z²F²/(4t²s²) · W_αβ X^{αβ}, W_αβ = Tr[(k̸₁+m)γ_α(k̸₂−m)γ_β]; the pair
     phase space dΦ₄ = dΦ₃(s) ds/(2π) dΦ₂ with dΦ₂ = β/(32π²) dΩ*.
@@ -238,7 +237,7 @@ def _direct_pair_amplitude(proc, ev, big_m, cos_star, phi_star) -> NDArray:
     target = proc.target
     ff = elastic_form_factor(ev.t, target.Z, target.A)
     amp = E_CHARGE_SQ**4 * target.Z**2 * ff**2 / (4.0 * ev.t**2 * ev.s**2) * c
-    # dΦ₂ over the unit square: dΩ* = 4π · 2π... (cos θ* ∈ [−1, 1], φ* ∈ [0, 2π]).
+    # Unit square → dΩ* = d cos θ* dφ* = 2 · 2π du dv; ds/(2π) from the dΦ₄ recursion.
     return amp * dphi2 * (2.0 * 2.0 * np.pi) / (2.0 * np.pi)
 
 

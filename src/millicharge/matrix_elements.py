@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .dirac import GAMMA, METRIC, minkowski, slash, u_spinor, ubar_spinor
+from .dirac import GAMMA, METRIC, slash, u_spinor, ubar_spinor
 from .kinematics import transverse_basis
 
 __all__ = [
@@ -165,5 +165,3 @@ def check_current_conservation(current: NDArray, k: NDArray, q: NDArray) -> tupl
         np.einsum("nhgam,nm->nhga", current, qlow),
     )
 
-
-_ = minkowski  # re-exported helper for tests
