@@ -407,15 +407,18 @@ def cache_info() -> None:
     from .cache import stats
 
     s = stats()
-    click.echo(f"{s['path']}: {s['entries']} results, {s['bytes'] / 1024:.1f} KiB")
+    line = f"{s['path']}: {s['entries']} results, {s['bytes'] / 1024:.1f} KiB"
+    if s["problem"]:
+        line += f"; caching is off: {s['problem']}"
+    click.echo(line)
 
 
 @cache.command("clear")
 def cache_clear() -> None:
-    """Delete every cached result."""
+    """Delete every cached result (and temporaries left by killed runs)."""
     from .cache import clear
 
-    click.echo(f"removed {clear()} cached results")
+    click.echo(f"removed {clear()} cached results")  # InputError: one line, exit 2
 
 
 @main.group()

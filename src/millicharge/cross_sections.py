@@ -104,7 +104,7 @@ def cross_section(
     key = None
     if cache or lookup_only:
         key = _key(proc, x_min, x_max, method, model, precision, seed, nucleus_mass)
-        record = _cache.load(key)
+        record = _cache.load(key, _cache.CROSS_SECTION_RECORD)
         if record is not None:
             return _scaled(CrossSection(**{**record, "cached": True}), float(epsilon))
         if lookup_only:
@@ -145,7 +145,8 @@ def remember(job: dict, result: CrossSection) -> bool:
     Returns
     -------
     bool
-        True if the result was written, False if the cache already held it.
+        True if the result was written, False if the cache already held it or cannot be
+        written.
     """
     inputs = {k: v for k, v in job.items() if k not in ("cache", "lookup_only", "epsilon")}
     params = dict(inspect.signature(cross_section).parameters)
@@ -156,16 +157,16 @@ def remember(job: dict, result: CrossSection) -> bool:
     proc = Process.make(bound["beam"], bound["energy"], bound["target"], bound["mass"])
     key = _key(proc, x_min, x_max, bound["method"], bound["model"], bound["precision"],
                bound["seed"], bound["nucleus_mass"])
-    if _cache.load(key) is not None:
+    if _cache.load(key, _cache.CROSS_SECTION_RECORD) is not None:
         return False
     record = dataclasses.replace(_scaled(result, 1.0), cached=False).to_dict()
-    _cache.store(key, record)
-    return True
+    return _cache.store(key, record)
 
 
 def _key(proc, x_min, x_max, method, model, precision, seed, nucleus_mass,
          kind: str = "cross_section") -> str:
-    """Cache key: every physics input, the precision and seed (ETL) and the version."""
+    """Cache key: every physics input and the precision and seed (ETL); the engine
+    fingerprint (code, data, library versions) is added by :func:`millicharge.cache.cache_key`."""
     return _cache.cache_key(
         {
             "kind": kind, "beam": proc.beam, "energy": proc.energy,
@@ -227,7 +228,7 @@ def spectrum(
             if cache:
                 key = _key(proc, float(xi), float(xi), method, model, precision, point_seed,
                            None, kind="dsigma_dx")
-                record = _cache.load(key)
+                record = _cache.load(key, _cache.DSIGMA_DX_RECORD)
                 if record is not None:
                     values[i], errors[i] = record["value"], record["error"]
                     continue
