@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from . import _kernels
 from .constants import ALPHA
-from .formfactors import elastic_form_factor
+from .formfactors import FormFactor, check_form_factor, elastic_form_factor, inelastic_g2
 from .kinematics import Process
 from .matrix_elements import contract_general, lepton_current, reduced_contraction
 from .phase_space import Events, map_pair_mass, map_x, three_body_events, two_body_decay
@@ -58,12 +58,26 @@ def pair_spectral_factor(s: NDArray, mass: float) -> NDArray:
 
 
 def squared_amplitude(
-    proc: Process, ev, nucleus_mass: float, *, use_kernel: bool | None = None
+    proc: Process,
+    ev,
+    nucleus_mass: float,
+    *,
+    use_kernel: bool | None = None,
+    form_factor: str = FormFactor.ELASTIC,
 ) -> NDArray:
     """Spin-averaged |M|² of l N → l N V (−g polarisation sum), GeV⁰ (dimensionless).
 
     ``use_kernel`` picks the compiled kernel (:mod:`millicharge._kernels`, the default
     when numba is available: ``_kernels.USE_KERNEL``) or the numpy reference path.
+
+    The nucleus enters as e²·G₂(t)/t² times the heavy-target hadronic tensor, with
+    G₂ = Z²F(t)² (``form_factor="elastic"``, paper Eq. 10) or Z²F(t)² + G₂^inel(t)
+    (``"elastic+inelastic"``, :func:`~millicharge.formfactors.inelastic_g2`; Tsai,
+    Rev. Mod. Phys. 46 (1974) 815, Eq. (3.39); Bjorken, Essig, Schuster, Toro, PRD 80
+    (2009) 075018, Eq. (A19)). The inelastic term is an approximation: the atom's
+    incoherent excitations are given the same tensor and recoil kinematics as the
+    elastic nucleus of mass M_N (as in Bjorken et al. and in DMG4), not those of a
+    struck electron or proton.
     """
     from . import _kernels
 
@@ -78,7 +92,10 @@ def squared_amplitude(
         current = lepton_current(ev.p, ev.pp, ev.k, proc.lepton_mass, ev.s)
         c = reduced_contraction(current, ev.k, ev.s, ev.nucleus, ev.t)
     ff = elastic_form_factor(ev.t, target.Z, target.A)
-    return E_CHARGE_SQ**3 * target.Z**2 * ff**2 / (4.0 * ev.t**2) * c
+    nucleus = E_CHARGE_SQ**3 * target.Z**2 * ff**2
+    if check_form_factor(form_factor) is FormFactor.ELASTIC_INELASTIC:
+        nucleus = nucleus + E_CHARGE_SQ**3 * inelastic_g2(ev.t, target.Z)
+    return nucleus / (4.0 * ev.t**2) * c
 
 
 def x_limits(proc: Process, x_min: float, x_max: float, model: str) -> tuple[float, float]:
@@ -137,13 +154,17 @@ def make_integrand(
     model: str = "mcp",
     nucleus_mass: float | None = None,
     direct_2to4: bool = False,
+    form_factor: str = FormFactor.ELASTIC,
 ) -> tuple[Callable[[NDArray], NDArray], int]:
     """A VEGAS batch integrand on the unit cube and its dimension.
 
     Integrates σ (GeV⁻²) over ``x_range`` or dσ/dx at ``x_fixed``. Variables in order:
     [x] (if a range), [s] (MCP), ρ, t, φ, [cos θ*, φ*] (``direct_2to4``).
     :func:`event_momenta` turns the same cube points into four-momenta.
+    ``form_factor``: ``"elastic"`` (paper Eq. 10, default) or ``"elastic+inelastic"``
+    (see :func:`squared_amplitude`); anything else is an :class:`~.errors.InputError`.
     """
+    form_factor = check_form_factor(form_factor)
     big_m = proc.target.nucleus_mass if nucleus_mass is None else nucleus_mass
     m_x = proc.mass
     has_s = model == "mcp"
@@ -160,9 +181,9 @@ def make_integrand(
         if direct_2to4:
             cos_star = 2.0 * u[ok, col + 3] - 1.0
             phi_star = 2.0 * np.pi * u[ok, col + 4]
-            amp = _direct_pair_amplitude(proc, sel, big_m, cos_star, phi_star)
+            amp = _direct_pair_amplitude(proc, sel, big_m, cos_star, phi_star, form_factor)
         else:
-            amp = squared_amplitude(proc, sel, big_m)
+            amp = squared_amplitude(proc, sel, big_m, form_factor=form_factor)
             if has_s:
                 amp = amp * pair_spectral_factor(sel.s, m_x)
         out[ok] = amp * sel.weight * jac[ok]
@@ -180,17 +201,20 @@ def event_momenta(
     model: str = "mcp",
     nucleus_mass: float | None = None,
     direct_2to4: bool = False,
+    form_factor: str = FormFactor.ELASTIC,
 ) -> dict[str, NDArray]:
     """Lab four-momenta (GeV, (E, px, py, pz), beam along +z) of cube points ``u``.
 
     Same arguments and variable order as :func:`make_integrand`, and the same maps
     (:func:`_point_builder`), so the momenta are those at which the integrand was
-    evaluated. Keys: ``lepton_in``, ``nucleus_in`` (at rest), ``lepton_out``,
+    evaluated (``form_factor`` is only checked: it changes weights, not momenta).
+    Keys: ``lepton_in``, ``nucleus_in`` (at rest), ``lepton_out``,
     ``nucleus_out``, ``vector`` (γ* or A', k² = s), and with ``direct_2to4`` (MCP)
     ``chi``, ``chibar`` from :func:`~.phase_space.two_body_decay` at (cos θ*, φ*);
     also ``s``, ``t`` and ``weight`` (0 where u lies outside phase space, where the
     momenta mean nothing).
     """
+    check_form_factor(form_factor)
     big_m = proc.target.nucleus_mass if nucleus_mass is None else nucleus_mass
     u = np.atleast_2d(np.asarray(u, dtype=float))
     build, col = _point_builder(proc, x_range, x_fixed, model, big_m)
@@ -216,11 +240,14 @@ def _select(ev: Events, mask: NDArray) -> Events:
     return Events(**{f: getattr(ev, f)[mask] for f in ev.__dataclass_fields__})
 
 
-def _direct_pair_amplitude(proc, ev, big_m, cos_star, phi_star) -> NDArray:
+def _direct_pair_amplitude(
+    proc, ev, big_m, cos_star, phi_star, form_factor: str = FormFactor.ELASTIC
+) -> NDArray:
     """Full 2 → 4 |M|² × dΦ₂ × ds/(2π) weight for V* → χχ̄, without the reduction.
 
-    |M₄|² = e⁶ε²Z²F²/(4t²s²) · W_αβ X^{αβ}, W_αβ = Tr[(k̸₁+m)γ_α(k̸₂−m)γ_β]; the pair
-    phase space dΦ₄ = dΦ₃(s) ds/(2π) dΦ₂ with dΦ₂ = β/(32π²) dΩ*.
+    |M₄|² = e⁶ε²G₂/(4t²s²) · W_αβ X^{αβ}, W_αβ = Tr[(k̸₁+m)γ_α(k̸₂−m)γ_β]; the pair
+    phase space dΦ₄ = dΦ₃(s) ds/(2π) dΦ₂ with dΦ₂ = β/(32π²) dΩ*. G₂ = Z²F² or
+    Z²F² + G₂^inel as in :func:`squared_amplitude` (same heavy-target approximation).
     """
     k1, k2, dphi2 = two_body_decay(ev.k, ev.s, proc.mass, cos_star, phi_star)
     low = np.array([1.0, -1.0, -1.0, -1.0])
@@ -236,7 +263,10 @@ def _direct_pair_amplitude(proc, ev, big_m, cos_star, phi_star) -> NDArray:
     c = contract_general(current, w, ev.nucleus, ev.t)
     target = proc.target
     ff = elastic_form_factor(ev.t, target.Z, target.A)
-    amp = E_CHARGE_SQ**4 * target.Z**2 * ff**2 / (4.0 * ev.t**2 * ev.s**2) * c
+    nucleus = E_CHARGE_SQ**4 * target.Z**2 * ff**2
+    if check_form_factor(form_factor) is FormFactor.ELASTIC_INELASTIC:
+        nucleus = nucleus + E_CHARGE_SQ**4 * inelastic_g2(ev.t, target.Z)
+    amp = nucleus / (4.0 * ev.t**2 * ev.s**2) * c
     # Unit square → dΩ* = d cos θ* dφ* = 2 · 2π du dv; ds/(2π) from the dΦ₄ recursion.
     return amp * dphi2 * (2.0 * 2.0 * np.pi) / (2.0 * np.pi)
 

@@ -75,6 +75,7 @@ from scipy import integrate
 from .constants import ALPHA
 from .errors import InputError
 from .flux import photon_flux
+from .formfactors import FormFactor, check_form_factor
 from .kinematics import Process, validate_x_range
 from .units import GEV2_TO_PB
 
@@ -109,8 +110,12 @@ def _vector_dsigma_dx(
     Z: float,
     A: float,
     rule: tuple[NDArray[np.float64], NDArray[np.float64]] = _ANGLE_RULE,
+    form_factor: str = FormFactor.ELASTIC,
 ) -> NDArray[np.float64]:
-    """WW dσ_V/dx in GeV⁻² (ε = 1) for arrays mv2 = m_V², x and omx = 1 − x (broadcast)."""
+    """WW dσ_V/dx in GeV⁻² (ε = 1) for arrays mv2 = m_V², x and omx = 1 − x (broadcast).
+
+    ``form_factor`` selects the G₂ in the flux χ (:func:`~millicharge.flux.photon_flux`).
+    """
     mv2, x, omx = np.broadcast_arrays(mv2, x, omx)
     ml2 = m_l * m_l
     mv = np.sqrt(mv2)
@@ -124,7 +129,7 @@ def _vector_dsigma_dx(
     nodes, weights = rule
     U = np.exp(lo[..., None] + (hi - lo)[..., None] * nodes)
     t_min = (U / (2.0 * energy * omx[..., None])) ** 2
-    chi = photon_flux(t_min, t_max[..., None], Z, A)
+    chi = photon_flux(t_min, t_max[..., None], Z, A, form_factor)
     bracket = (1.0 + omx * omx)[..., None] - (
         2.0 * x * omx * (mv2 + 2.0 * ml2)
     )[..., None] * (U - u0[..., None]) / U**2
@@ -178,6 +183,7 @@ def _mcp_dsigma_dx(
     A: float,
     mass_rule: tuple[NDArray[np.float64], NDArray[np.float64]] = _MASS_RULE,
     angle_rule: tuple[NDArray[np.float64], NDArray[np.float64]] = _ANGLE_RULE,
+    form_factor: str = FormFactor.ELASTIC,
 ) -> NDArray[np.float64]:
     """WW dσ(l N → l N χχ̄)/dx in GeV⁻² (ε = 1): the vector result folded over s."""
     s_lo, s_hi = _s_range(energy, m_l, mass, x, omx)
@@ -191,7 +197,9 @@ def _mcp_dsigma_dx(
     u = u_lo[..., None] + (u_hi - u_lo)[..., None] * (1.0 - np.cos(np.pi * nodes)) / 2
     s = m2x4 * np.cosh(u) ** 2
     th = np.tanh(u)
-    dsv = _vector_dsigma_dx(energy, m_l, s, x[..., None], omx[..., None], Z, A, angle_rule)
+    dsv = _vector_dsigma_dx(
+        energy, m_l, s, x[..., None], omx[..., None], Z, A, angle_rule, form_factor
+    )
     # ds · α/(3π s)(1 + 2m²/s)√(1 − 4m²/s) = α/(3π) (1 + 2m²/s) · 2 tanh²u du
     dens = ALPHA / (3.0 * np.pi) * (1.0 + m2x4 / (2.0 * s)) * 2.0 * th * th
     out = np.sum(dsv * dens * du_dxi * weights, axis=-1)
@@ -209,7 +217,11 @@ def _x_threshold(process: Process, model: str) -> float:
 
 
 def _spectrum_gev(
-    process: Process, model: str, x: NDArray[np.float64], omx: NDArray[np.float64]
+    process: Process,
+    model: str,
+    x: NDArray[np.float64],
+    omx: NDArray[np.float64],
+    form_factor: str = FormFactor.ELASTIC,
 ) -> NDArray[np.float64]:
     """dσ/dx in GeV⁻² at x (with 1 − x = omx given to full precision), 0 outside kinematics."""
     E, m_l = process.energy, process.lepton_mass
@@ -219,13 +231,20 @@ def _spectrum_gev(
     if np.any(inside):
         xi, oi = x[inside], omx[inside]
         if model == "dark-photon":
-            out[inside] = _vector_dsigma_dx(E, m_l, np.full_like(xi, process.mass**2), xi, oi, Z, A)
+            out[inside] = _vector_dsigma_dx(
+                E, m_l, np.full_like(xi, process.mass**2), xi, oi, Z, A,
+                form_factor=form_factor,
+            )
         else:
-            out[inside] = _mcp_dsigma_dx(E, m_l, process.mass, xi, oi, Z, A)
+            out[inside] = _mcp_dsigma_dx(
+                E, m_l, process.mass, xi, oi, Z, A, form_factor=form_factor
+            )
     return out
 
 
-def dsigma_dx(process: Process, x: ArrayLike, *, model: str = "mcp") -> NDArray[np.float64]:
+def dsigma_dx(
+    process: Process, x: ArrayLike, *, model: str = "mcp", form_factor: str = FormFactor.ELASTIC
+) -> NDArray[np.float64]:
     r"""WW dσ/dx in pb at ε = 1, for each x = E_miss/E (formulas in the module docstring).
 
     Parameters
@@ -236,6 +255,9 @@ def dsigma_dx(process: Process, x: ArrayLike, *, model: str = "mcp") -> NDArray[
         Energy fraction(s) in (0, 1]; outside the kinematic range the result is 0.
     model
         ``"mcp"`` (χχ̄ via γ*, folded over the pair mass) or ``"dark-photon"``.
+    form_factor
+        ``"elastic"`` (paper Eq. 10, default) or ``"elastic+inelastic"`` (adds the
+        inelastic atomic term to the flux χ; :mod:`millicharge.formfactors`).
 
     Returns
     -------
@@ -245,7 +267,7 @@ def dsigma_dx(process: Process, x: ArrayLike, *, model: str = "mcp") -> NDArray[
     Raises
     ------
     InputError
-        If an x is not a finite number in (0, 1] or the model is unknown.
+        If an x is not a finite number in (0, 1], or the model or form factor is unknown.
 
     >>> from millicharge.kinematics import Process
     >>> p = Process.make("e", 8.0, "Al", 0.01)
@@ -254,6 +276,7 @@ def dsigma_dx(process: Process, x: ArrayLike, *, model: str = "mcp") -> NDArray[
     True
     """
     _check_model(model)
+    form_factor = check_form_factor(form_factor)
     try:
         xa = np.asarray(x, dtype=float)
     except (TypeError, ValueError):
@@ -261,11 +284,18 @@ def dsigma_dx(process: Process, x: ArrayLike, *, model: str = "mcp") -> NDArray[
     if not np.all(np.isfinite(xa)) or np.any(xa <= 0.0) or np.any(xa > 1.0):
         raise InputError(f"x must be finite numbers in (0, 1], got {x!r}")
     flat = xa.ravel()
-    return (_spectrum_gev(process, model, flat, 1.0 - flat) * GEV2_TO_PB).reshape(xa.shape)
+    spectrum = _spectrum_gev(process, model, flat, 1.0 - flat, form_factor)
+    return (spectrum * GEV2_TO_PB).reshape(xa.shape)
 
 
 def cross_section(
-    process: Process, x_min: float, x_max: float, *, model: str = "mcp", rtol: float = 1e-4
+    process: Process,
+    x_min: float,
+    x_max: float,
+    *,
+    model: str = "mcp",
+    rtol: float = 1e-4,
+    form_factor: str = FormFactor.ELASTIC,
 ) -> tuple[float, float]:
     r"""WW σ(x_min ≤ x ≤ x_max) in pb at ε = 1, with an error estimate in pb.
 
@@ -284,6 +314,8 @@ def cross_section(
         ``"mcp"`` or ``"dark-photon"``.
     rtol
         Requested relative accuracy of the x integration, in (0, 0.1].
+    form_factor
+        ``"elastic"`` (paper Eq. 10, default) or ``"elastic+inelastic"``.
 
     Returns
     -------
@@ -293,7 +325,7 @@ def cross_section(
     Raises
     ------
     InputError
-        For a bad x range, rtol or model.
+        For a bad x range, rtol, model or form factor.
 
     Warns
     -----
@@ -301,6 +333,7 @@ def cross_section(
         If :func:`scipy.integrate.quad` reports that it did not reach ``rtol``.
     """
     _check_model(model)
+    form_factor = check_form_factor(form_factor)
     x_min, x_max = validate_x_range(x_min, x_max)
     if not (isinstance(rtol, int | float) and 0.0 < rtol <= 0.1):
         raise InputError(f"rtol must be a number in (0, 0.1], got {rtol!r}")
@@ -312,12 +345,12 @@ def cross_section(
     def in_log_x(v: float) -> float:  # x = e^v, dx = x dv
         x = math.exp(v)
         arr = np.array([x])
-        return float(_spectrum_gev(process, model, arr, 1.0 - arr)[0]) * x
+        return float(_spectrum_gev(process, model, arr, 1.0 - arr, form_factor)[0]) * x
 
     def in_log_1mx(v: float) -> float:  # 1 − x = e^v, dx = −(1 − x) dv
         omx = math.exp(v)
         arr = np.array([omx])
-        return float(_spectrum_gev(process, model, 1.0 - arr, arr)[0]) * omx
+        return float(_spectrum_gev(process, model, 1.0 - arr, arr, form_factor)[0]) * omx
 
     pieces = []
     if lo < 0.5:
