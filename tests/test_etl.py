@@ -164,3 +164,61 @@ def test_bad_input_is_one_clear_line(kwargs, message):
     text = str(info.value)
     assert message in text
     assert "\n" not in text
+
+
+def test_zero_integrand_near_threshold_gives_zero():
+    """2m = 7.6 GeV at E = 8 GeV: VEGAS never finds the tiny allowed region (every iteration
+    is exactly 0, σ_i = 0). It used to end in 'cannot convert float NaN to integer'."""
+    r = mc.cross_section("e", 8, "Al", 3.8, 0.7)
+    assert r.sigma_pb == 0.0 and r.error_pb == 0.0
+    assert r.n_eval == 7 * 20_000 + 4 * 10_000  # adaptation + the minimum four iterations
+
+
+def test_combine_is_the_inverse_variance_mean_when_defined():
+    from millicharge.etl import _combine
+
+    means, sdevs = [1.0, 1.2, 0.9, 1.1], [0.1, 0.2, 0.1, 0.3]
+    w = 1.0 / np.array(sdevs) ** 2
+    mean, err, chi2, dof = _combine(means, sdevs, [10] * 4)
+    assert mean == float(np.sum(w * np.array(means)) / np.sum(w))
+    assert err == float(np.sqrt(1.0 / np.sum(w)))
+    assert chi2 == pytest.approx(float(np.sum((np.array(means) - mean) ** 2 * w)))
+    assert dof == 3
+
+
+def test_combine_with_exactly_zero_iterations():
+    """Some iterations saw only zeros (σ_i = 0): weight by points, never NaN."""
+    from millicharge.etl import _combine
+
+    mean, err, chi2, dof = _combine([0.0, 2.0, 0.0, 4.0], [0.0, 1.0, 0.0, 2.0],
+                                    [100, 100, 100, 100])
+    assert mean == pytest.approx(1.5) and err == pytest.approx(math.sqrt(5.0) / 4)
+    assert dof == 1 and math.isfinite(chi2)
+    assert _combine([0.0] * 4, [0.0] * 4, [10] * 4)[:2] == (0.0, 0.0)
+
+
+def test_combine_survives_underflowing_variances():
+    """σ_i ~ 1e-200: σ_i² underflows to 0 in double precision; rescaled, it does not."""
+    from millicharge.etl import _combine
+
+    means = [1e-199, 1.1e-199, 0.9e-199, 1.0e-199]
+    mean, err, _, dof = _combine(means, [1e-200] * 4, [10] * 4)
+    assert mean == pytest.approx(1e-199) and err == pytest.approx(0.5e-200) and dof == 3
+
+
+def test_integrate_zero_function_stops_with_zero():
+    r = integrate(lambda u: np.zeros(u.shape[0]), 2, precision=1e-3, neval=2000)
+    assert (r.value, r.error, r.n_eval) == (0.0, 0.0, 7 * 2000 + 4 * 1000)
+    assert math.isnan(r.chi2_dof) and math.isnan(r.Q)
+
+
+def test_integrate_mostly_zero_function_is_finite():
+    """A cube of side 0.02 that VEGAS rarely hits: iterations mix exact zeros (σ_i = 0) and
+    hits. The old driver ended in 'cannot convert float NaN to integer' here."""
+    def f(u):
+        return np.where(np.all(np.abs(u - 0.5) < 0.01, axis=1), 1.0, 0.0)
+
+    r = integrate(f, 3, precision=0.5, neval=2000, max_eval=200_000, seed=0)
+    exact = 0.02**3 * GEV2_TO_PB
+    assert r.value > 0 and math.isfinite(r.error) and r.error > 0
+    assert abs(r.value - exact) < 3 * r.error

@@ -34,10 +34,10 @@ def test_custom_material():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"Z": -1, "A": 12.0}, "Z must be a positive number"),
+        ({"Z": -1, "A": 12.0}, "Z must be an integer from 1 to 118"),
         ({"Z": 6, "A": 0.0}, "A must be a positive number"),
         ({"Z": 10, "A": 5.0}, "smaller than Z"),
-        ({"Z": 6, "A": 12.0, "density": -1.0}, "density must be a positive number"),
+        ({"Z": 6, "A": 12.0, "density": -1.0}, "density must be a positive finite number"),
     ],
 )
 def test_bad_materials(kwargs, message):

@@ -88,11 +88,19 @@ def test_bad_mass_grids(spec, message):
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"experiment": "na64x"}, "unknown experiment"), ({"cl": 1.5}, "CL must lie in"),
-     ({"cl": 0.0}, "CL must lie in")],
+    [({"experiment": "na64x"}, "unknown experiment"), ({"cl": 1.5}, "cl must lie in"),
+     ({"cl": 0.0}, "cl must lie in")],
 )
 def test_bad_reach_input(kwargs, message):
     args = {"experiment": "na64mu", "masses": [0.1], "method": "ww", "progress": False}
     args.update(kwargs)
     with pytest.raises(mc.InputError, match=message):
         reach(**args)
+
+
+def test_far_threshold_mass_is_closed_not_a_crash():
+    """NA64μ at 160 GeV, m = 70 GeV (2m = 140 GeV): the exact integrand is 0 everywhere VEGAS
+    looks. It used to stop the reach with 'cannot convert float NaN to integer'."""
+    t = reach("na64mu", [70.0], precision=0.03, backend="serial", cache=False, progress=False)
+    assert t["sigma_pb"][0] == 0.0 and t["sigma_error_pb"][0] == 0.0
+    assert math.isnan(t["epsilon_brem"][0]) and math.isnan(t["epsilon_combined"][0])

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import math
 import time
 from collections.abc import Sequence
 
@@ -22,10 +21,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import cache as _cache
-from . import etl
+from . import etl, validation
 from .citations import cite
 from .errors import InputError
-from .kinematics import Process, validate_x_range
+from .kinematics import Process, check_model, closed_window_message, validate_x_range
 from .materials import Material
 from .result import CrossSection, Spectrum
 
@@ -35,20 +34,25 @@ METHODS = ("etl", "ww")
 MODELS = ("mcp", "dark-photon")
 
 
-def _check_options(method: str, model: str, precision: float, epsilon: float) -> None:
-    if method not in METHODS:
-        raise InputError(f"unknown method {method!r}: allowed are 'etl' and 'ww'")
-    if model not in MODELS:
-        raise InputError(f"unknown model {model!r}: allowed are 'mcp' and 'dark-photon'")
-    try:
-        precision = float(precision)
-        epsilon = float(epsilon)
-    except (TypeError, ValueError):
-        raise InputError("precision and epsilon must be numbers") from None
+def _check_options(method: str, model: str, precision: float, epsilon: float,
+                   seed: int | None) -> tuple[float, float, int | None]:
+    """Validate the options shared by :func:`cross_section` and :func:`spectrum`.
+
+    ε must lie in :data:`~millicharge.validation.EPSILON_RANGE`: σ is computed at ε = 1
+    and scaled by ε², which there can neither overflow nor underflow to 0.
+    """
+    if not isinstance(method, str) or method not in METHODS:
+        raise InputError(f"unknown method {validation.show(method)}: allowed are 'etl' and 'ww'")
+    check_model(model)
+    precision = validation.real("precision", precision, "a number in (0, 1)")
     if not 0.0 < precision < 1.0:
-        raise InputError(f"precision must lie in (0, 1), got {precision}")
-    if not (math.isfinite(epsilon) and epsilon > 0):
-        raise InputError(f"epsilon must be a positive number, got {epsilon}")
+        raise InputError(f"precision must lie in (0, 1) (relative Monte Carlo error), "
+                         f"got {precision!r}")
+    eps_lo, eps_hi = validation.EPSILON_RANGE
+    epsilon = validation.real("epsilon", epsilon, f"a number in [{eps_lo:g}, {eps_hi:g}]")
+    if not eps_lo <= epsilon <= eps_hi:
+        raise InputError(f"epsilon must lie in [{eps_lo:g}, {eps_hi:g}], got {epsilon!r}")
+    return precision, epsilon, validation.seed(seed)
 
 
 def _target_name(target: str | Material) -> str:
@@ -91,15 +95,20 @@ def cross_section(
         the ε = 1 result, so any ε reuses it.
     lookup_only : return the cached result, or None without computing anything.
     """
-    _check_options(method, model, precision, epsilon)
+    precision, epsilon, seed = _check_options(method, model, precision, epsilon, seed)
     x_min, x_max = validate_x_range(x_min, x_max)
-    proc = Process.make(beam, energy, target, mass)
+    if nucleus_mass is not None:
+        nucleus_mass = validation.real("nucleus_mass", nucleus_mass,
+                                       "None or a positive number of GeV")
+        if nucleus_mass <= 0:
+            raise InputError(f"nucleus_mass must be None or a positive number of GeV, "
+                             f"got {nucleus_mass!r}")
+    cache = validation.flag("cache", cache)
+    lookup_only = validation.flag("lookup_only", lookup_only)
+    proc = Process.make(beam, energy, target, mass, model=model)
     lo, hi = etl.x_limits(proc, x_min, x_max, model)
     if lo >= hi:
-        raise InputError(
-            f"x window [{x_min}, {x_max}] is kinematically closed for m = {mass} GeV at "
-            f"E = {energy} GeV: x must lie in [{lo:.4g}, {hi:.4g}]"
-        )
+        raise InputError(closed_window_message(proc, model, x_min, x_max))
     cite("gninenko2025", "lepage2021" if method == "etl" else "kim-tsai1973")
     key = None
     if cache or lookup_only:
@@ -154,7 +163,8 @@ def remember(job: dict, result: CrossSection) -> bool:
              if p.default is not inspect.Parameter.empty}
     bound.update(inputs)
     x_min, x_max = validate_x_range(bound["x_min"], bound["x_max"])
-    proc = Process.make(bound["beam"], bound["energy"], bound["target"], bound["mass"])
+    proc = Process.make(bound["beam"], bound["energy"], bound["target"], bound["mass"],
+                        model=None)  # already computed: no threshold check
     key = _key(proc, x_min, x_max, bound["method"], bound["model"], bound["precision"],
                bound["seed"], bound["nucleus_mass"])
     if _cache.load(key, _cache.CROSS_SECTION_RECORD) is not None:
@@ -206,11 +216,12 @@ def spectrum(
     ETL points are independent VEGAS integrals with seeds ``seed + i``; with ``cache``
     each finished point is stored on disk (at ε = 1) and reused.
     """
-    _check_options(method, model, precision, epsilon)
-    xs = np.atleast_1d(np.asarray(x, dtype=float))
-    if xs.size == 0 or not np.all(np.isfinite(xs)) or np.any((xs <= 0) | (xs >= 1)):
-        raise InputError(f"x values must lie in (0, 1), got {xs.tolist()}")
-    proc = Process.make(beam, energy, target, mass)
+    precision, epsilon, seed = _check_options(method, model, precision, epsilon, seed)
+    xs = validation.real_array("x", x, "finite numbers in (0, 1)")
+    if np.any((xs <= 0) | (xs >= 1)):
+        raise InputError(f"x must be finite numbers in (0, 1), got {validation.show(x)}")
+    cache = validation.flag("cache", cache)
+    proc = Process.make(beam, energy, target, mass, model=model)
     lo, hi = etl.x_limits(proc, 0.0, 1.0, model)
     values, errors = np.zeros(xs.size), np.zeros(xs.size)
     if method == "ww":

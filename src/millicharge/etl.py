@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from . import _kernels
 from .constants import ALPHA
 from .formfactors import FormFactor, check_form_factor, elastic_form_factor, inelastic_g2
-from .kinematics import Process
+from .kinematics import Process, x_threshold
 from .matrix_elements import contract_general, lepton_current, reduced_contraction
 from .phase_space import Events, map_pair_mass, map_x, three_body_events, two_body_decay
 from .units import GEV2_TO_PB
@@ -99,9 +99,12 @@ def squared_amplitude(
 
 
 def x_limits(proc: Process, x_min: float, x_max: float, model: str) -> tuple[float, float]:
-    """The x range intersected with kinematics (x ≥ √s_min/E, x ≤ 1 − m_l/E)."""
-    root_s_min = proc.pair_threshold if model == "mcp" else proc.mass
-    lo = max(x_min, root_s_min / proc.energy * (1.0 + 1e-12))
+    """The x range intersected with kinematics (x ≥ √s_min/E, x ≤ 1 − m_l/E).
+
+    √s_min/E is :func:`~millicharge.kinematics.x_threshold` (2m_χ/E for MCP, m_A'/E for
+    a dark photon); lo ≥ hi means the window is closed.
+    """
+    lo = max(x_min, x_threshold(proc, model) * (1.0 + 1e-12))
     hi = min(x_max, 1.0 - proc.lepton_mass / proc.energy)
     return lo, hi
 
@@ -282,6 +285,47 @@ class IntegrationResult:
     n_eval: int
 
 
+def _combine(
+    means: list[float], sdevs: list[float], counts: list[int]
+) -> tuple[float, float, float, int]:
+    """Combine independent iteration estimates: (mean, error, χ², dof).
+
+    The usual inverse-variance weighted mean (Lepage, J. Comput. Phys. 27 (1978) 192;
+    the same average as ``vegas.RAvg``) wherever it is defined. It is not when an
+    iteration's variance estimate is 0 (every point it drew gave exactly 0, e.g. near a
+    threshold where the allowed region is too small to be hit) or underflows: then each
+    iteration, an unbiased estimate on the frozen grid, is weighted by its number of
+    points n_i, with error √(Σ n_i² σ_i²)/Σ n_i and χ² over the iterations with σ_i > 0.
+    If every iteration gave exactly 0 the result is 0 ± 0 (χ² undefined, dof 0).
+    """
+    variances = [max(sd, 1e-300) ** 2 for sd in sdevs]
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        w = 1.0 / np.array(variances)
+        mean = float(np.sum(w * np.array(means)) / np.sum(w))
+        err = float(np.sqrt(1.0 / np.sum(w)))
+    if min(sdevs) > 0 and math.isfinite(mean) and math.isfinite(err) and err > 0:
+        chi2 = float(np.sum((np.array(means) - mean) ** 2 / np.array(variances)))
+        return mean, err, chi2, len(means) - 1
+    m, sd = np.array(means, dtype=float), np.array(sdevs, dtype=float)
+    scale = float(max(np.max(np.abs(m)), np.max(sd)))
+    if scale == 0.0:
+        return 0.0, 0.0, float("nan"), 0
+    m, sd = m / scale, sd / scale  # O(1) numbers: no underflow of σ_i² from tiny values
+    var = sd * sd
+    if np.all(var > 0):
+        wt = 1.0 / var
+        mean = float(np.sum(wt * m) / np.sum(wt))
+        err = float(np.sqrt(1.0 / np.sum(wt)))
+        chi2, dof = float(np.sum((m - mean) ** 2 / var)), len(means) - 1
+    else:
+        n = np.array(counts, dtype=float)
+        mean = float(np.sum(n * m) / np.sum(n))
+        err = float(np.sqrt(np.sum(n * n * var)) / np.sum(n))
+        pos = var > 0
+        chi2, dof = float(np.sum((m[pos] - mean) ** 2 / var[pos])), int(pos.sum()) - 1
+    return mean * scale, err * scale, chi2 if dof > 0 else float("nan"), max(dof, 0)
+
+
 def integrate(
     f: Callable[[NDArray], NDArray],
     dim: int,
@@ -295,14 +339,16 @@ def integrate(
 
     Workflow as in vegas' ``examples/simple.py``: adapt the grid in runs that are
     discarded, then accumulate iterations on a frozen grid until the requested error
-    is reached (iterations are independent there, so their weighted mean is unbiased).
+    is reached (iterations are independent there, so their weighted mean is unbiased;
+    :func:`_combine`). An integrand that VEGAS only ever finds to be exactly 0 (a point
+    at or beyond its threshold) gives 0 ± 0 after the minimum four iterations.
     """
     rng = np.random.default_rng(seed)
     integ = vegas.Integrator(dim * [[0.0, 1.0]], ran_array_generator=rng.random)
     batch = vegas.lbatchintegrand(f)
     integ(batch, nitn=7, neval=neval)  # adapt; discarded
     n_used = 7 * neval
-    means, variances = [], []
+    means, sdevs, counts = [], [], []
     # At least four frozen-grid iterations so that χ²/dof (3 dof) means something.
     min_itn, per_itn, n_final = 4, neval // 2, 0
     while True:
@@ -310,10 +356,9 @@ def integrate(
         n_used += per_itn
         n_final += per_itn
         means.append(r.mean)
-        variances.append(max(r.sdev, 1e-300) ** 2)
-        w = 1.0 / np.array(variances)
-        mean = float(np.sum(w * np.array(means)) / np.sum(w))
-        err = float(np.sqrt(1.0 / np.sum(w)))
+        sdevs.append(r.sdev)
+        counts.append(per_itn)
+        mean, err, chi2, dof = _combine(means, sdevs, counts)
         if len(means) < min_itn:
             continue
         if mean != 0 and err <= precision * abs(mean):
@@ -321,11 +366,10 @@ def integrate(
         if n_used >= max_eval or mean == 0:
             break
         # The error falls as 1/√N: aim the next iteration at the remaining variance.
-        needed = n_final * (err / (precision * abs(mean))) ** 2 * 1.1
+        ratio = err / (precision * abs(mean))
+        needed = n_final * ratio**2 * 1.1 if ratio < 1e100 else math.inf  # inf/NaN-safe
         per_itn = int(min(max(needed - n_final, neval // 2), max_eval - n_used, 50 * neval))
         per_itn = max(per_itn, 1000)
-    dof = len(means) - 1
-    chi2 = float(np.sum((np.array(means) - mean) ** 2 / np.array(variances)))
     from scipy.stats import chi2 as chi2_dist
 
     q = float(chi2_dist.sf(chi2, dof)) if dof > 0 else float("nan")

@@ -59,6 +59,7 @@ from typing import Any
 from .constants import lepton_mass
 from .errors import InputError
 from .materials import Material, get_material
+from .validation import ENERGY_MAX_GEV, show
 
 __all__ = [
     "CHANNELS",
@@ -166,10 +167,10 @@ class Experiment:
         if self.beam not in ("e", "mu"):
             raise InputError(f"beam must be 'e' or 'mu', got {self.beam!r}")
         _positive("energy_gev", self.energy_gev)
-        if self.energy_gev <= lepton_mass(self.beam):
+        if not lepton_mass(self.beam) < self.energy_gev <= ENERGY_MAX_GEV:
             raise InputError(
-                f"energy_gev must exceed the {self.beam} mass {lepton_mass(self.beam):.6g} GeV,"
-                f" got {self.energy_gev}"
+                f"energy_gev must exceed the {self.beam} mass {lepton_mass(self.beam):.6g} GeV"
+                f" and be at most {ENERGY_MAX_GEV:g} GeV, got {self.energy_gev}"
             )
         _positive("leptons_on_target", self.leptons_on_target)
         if self.thickness_unit not in ("cm", "X0"):
@@ -447,9 +448,18 @@ def load_experiment(name_or_path: str | Path) -> Experiment:
     >>> load_experiment("LDMX").x_min
     0.7
     """
+    if not isinstance(name_or_path, str | Path):
+        raise InputError(
+            f"experiment must be a shipped name, the path of a .toml file or an Experiment, "
+            f"got {show(name_or_path)}"
+        )
     path = Path(name_or_path)
-    if isinstance(name_or_path, Path) or str(name_or_path).endswith(".toml") or path.is_file():
-        if not path.is_file():
+    try:
+        is_file = path.is_file()
+    except (OSError, ValueError):  # a name too long, or with a NUL byte
+        is_file = False
+    if isinstance(name_or_path, Path) or str(name_or_path).endswith(".toml") or is_file:
+        if not is_file:
             raise InputError(f"experiment file {str(path)!r} not found")
         try:
             text = path.read_text(encoding="utf-8")
@@ -459,7 +469,7 @@ def load_experiment(name_or_path: str | Path) -> Experiment:
     key = str(name_or_path).lower()
     if key not in experiment_names():
         raise InputError(
-            f"unknown experiment {str(name_or_path)!r}: shipped are "
+            f"unknown experiment {show(str(name_or_path))}: shipped are "
             f"{', '.join(experiment_names())} (or give the path of a .toml file)"
         )
     text = _experiments_dir().joinpath(f"{key}.toml").read_text(encoding="utf-8")

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import plotting
 from .cross_sections import spectrum
+from .errors import InputError
 from .existing_limits import LimitCurve, load_limit, load_limit_file
 from .experiments import Experiment, load_experiment
 from .reach import ReachTable, reach
@@ -75,7 +76,10 @@ def figure2_data(
     seed: int = 0,
     cache: bool = True,
 ) -> list[Spectrum]:
-    """dσ/dx in the signal box x_th ≤ x < x_max for each mass (Fig. 2)."""
+    """dσ/dx in the signal box x_th ≤ x < x_max for each mass (Fig. 2); 2 ≤ points ≤ 1000."""
+    if isinstance(points, bool) or not isinstance(points, int | np.integer) \
+            or not 2 <= points <= 1000:
+        raise InputError(f"points must be a whole number from 2 to 1000, got {points!r}")
     (_, exp), = _experiments([experiment])
     x_hi = min(exp.x_max, 1.0) - 1e-3
     xs = exp.x_min + (x_hi - exp.x_min) * (1.0 - np.geomspace(1.0, 1e-2, points) + 1e-2) / 1.01

@@ -82,11 +82,11 @@ import numpy as np
 import vegas
 from numpy.typing import NDArray
 
-from . import etl
+from . import etl, validation
 from .constants import ALPHA
 from .errors import InputError
 from .experiments import Experiment, load_experiment
-from .kinematics import Process
+from .kinematics import Process, closed_window_message
 from .units import GEV2_TO_PB
 
 __all__ = [
@@ -316,15 +316,13 @@ def generate_events(
     _check_inputs(n_events, model, epsilon, max_truncation, neval, train_iterations,
                   prerun_passes)
     n_events = int(n_events)
+    seed = validation.seed(seed)
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     material = exp.material
-    proc = Process.make(exp.beam, exp.energy_gev, material, mass)
+    proc = Process.make(exp.beam, exp.energy_gev, material, mass, model=model)
     lo, hi = etl.x_limits(proc, exp.x_min, exp.x_max, model)
     if lo >= hi:
-        raise InputError(
-            f"x window [{exp.x_min}, {exp.x_max}] of {exp.name} is kinematically closed for "
-            f"m = {mass} GeV at E = {exp.energy_gev} GeV: x must lie in [{lo:.4g}, {hi:.4g}]"
-        )
+        raise InputError(f"{exp.name}: {closed_window_message(proc, model, exp.x_min, exp.x_max)}")
     direct = model == "mcp"
     f, dim = etl.make_integrand(proc, x_range=(lo, hi), model=model, direct_2to4=direct)
     vegas_seq, accept_seq = np.random.SeedSequence(seed).spawn(2)

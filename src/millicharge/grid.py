@@ -27,12 +27,15 @@ from typing import Any
 
 import numpy as np
 
+from . import validation
+from .constants import lepton_mass
 from .cross_sections import METHODS, MODELS
 from .errors import InputError
 from .etl import x_limits
 from .kinematics import Process
 from .materials import Material, get_material
 from .scan import CONNECT_TIMEOUT, evaluate
+from .validation import ENERGY_MAX_GEV, is_real, show
 
 __all__ = ["COLUMNS", "OUTPUT_FORMATS", "Grid", "ScanTable", "make_grid", "scan"]
 
@@ -61,12 +64,15 @@ def _words(values: Any) -> list[Any]:
 
 
 def _number(value: Any, option: str, rule: str) -> float:
+    """A real number or a string holding one (command-line words); never a bool."""
+    if isinstance(value, bool | np.bool_) or not (isinstance(value, str) or is_real(value)):
+        raise InputError(f"bad {option} value {show(value)}: {rule}")
     try:
         x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"bad {option} value {value!r}: {rule}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"bad {option} value {show(value)}: {rule}") from None
     if not math.isfinite(x):
-        raise InputError(f"bad {option} value {value!r}: {rule}")
+        raise InputError(f"bad {option} value {show(value)}: {rule}")
     return x
 
 
@@ -104,12 +110,15 @@ def parse_masses(values: Any) -> tuple[float, ...]:
     return tuple(out)
 
 
-def _positive(values: Any, option: str, unit: str) -> tuple[float, ...]:
+def _positive(values: Any, option: str, unit: str,
+              upper: float = math.inf) -> tuple[float, ...]:
+    rule = f"must be a positive number ({unit})" + (
+        f" at most {upper:g}" if upper < math.inf else "")
     out = []
     for w in _words(values):
-        x = _number(w, option, f"must be a positive number ({unit})")
-        if x <= 0:
-            raise InputError(f"bad {option} value {w!r}: must be a positive number ({unit})")
+        x = _number(w, option, rule)
+        if not 0 < x <= upper:
+            raise InputError(f"bad {option} value {show(w)}: {rule}")
         out.append(x)
     if not out:
         raise InputError(f"{option} is empty: give at least one value")
@@ -121,7 +130,7 @@ def _fractions(values: Any, option: str) -> tuple[float, ...]:
     for w in _words(values):
         x = _number(w, option, "must lie in (0, 1]")
         if not 0 < x <= 1:
-            raise InputError(f"bad {option} value {w!r}: must lie in (0, 1]")
+            raise InputError(f"bad {option} value {show(w)}: must lie in (0, 1]")
         out.append(x)
     if not out:
         raise InputError(f"{option} is empty: give at least one value")
@@ -161,7 +170,8 @@ def parse_target(spec: str | Material) -> Material:
 
 
 def _targets(values: Any) -> tuple[Material, ...]:
-    items = [values] if isinstance(values, str | Material) else list(values)
+    single = isinstance(values, str | Material) or not isinstance(values, Iterable)
+    items = [values] if single else list(values)
     # a word with '=' is one custom target (its fields are ','-separated); others may be
     # comma lists of symbols
     words: list[Any] = []
@@ -242,7 +252,7 @@ def make_grid(
             raise InputError(f"bad --beam value {b!r}: allowed are 'e' and 'mu'")
     if not beams:
         raise InputError("--beam is empty: give 'e' and/or 'mu'")
-    energies = _positive(energy, "--energy", "GeV")
+    energies = _positive(energy, "--energy", "GeV", ENERGY_MAX_GEV)
     targets = _targets(target)
     masses = parse_masses(mass)
     x_mins = _fractions(x_min, "--x-min")
@@ -257,18 +267,24 @@ def make_grid(
     prec = _number(precision, "--precision", "must lie in (0, 1)")
     if not 0 < prec < 1:
         raise InputError(f"bad --precision value {precision!r}: must lie in (0, 1)")
-    if seed is not None and (not isinstance(seed, int | np.integer) or isinstance(seed, bool)):
-        raise InputError(f"bad --seed value {seed!r}: must be an integer")
+    seed = validation.seed(seed, "--seed")
     return Grid(beams, energies, targets, masses, x_mins, x_max, method, model, prec,
                 None if seed is None else int(seed))
 
 
 def _is_open(point: dict[str, Any]) -> bool:
-    """False where the pair threshold or the x window closes the point."""
-    try:
-        proc = Process.make(point["beam"], point["energy"], point["target"], point["mass"])
-    except InputError:
-        return False  # pair threshold above the beam energy
+    """False where the beam energy, the threshold or the x window closes the point.
+
+    The threshold follows the model (:meth:`~millicharge.kinematics.Process.threshold`:
+    2m for a pair, m_A' for a dark photon). A beam energy at or below the lepton mass
+    (possible when a grid mixes e and μ beams) is closed too; any other bad input raises.
+    """
+    if point["energy"] <= lepton_mass(point["beam"]):
+        return False
+    proc = Process.make(point["beam"], point["energy"], point["target"], point["mass"],
+                        model=None)
+    if not proc.is_open(point["model"]):
+        return False
     lo, hi = x_limits(proc, point["x_min"], point["x_max"], point["model"])
     return lo < hi
 

@@ -20,6 +20,7 @@ from importlib import resources
 
 from .constants import AMU, AVOGADRO
 from .errors import InputError
+from .validation import is_real, real, show
 
 __all__ = ["Material", "get_material", "material_names"]
 
@@ -36,14 +37,32 @@ class Material:
     name: str = ""
 
     def __post_init__(self) -> None:
-        for field, value in (("Z", self.Z), ("A", self.A)):
-            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
-                raise InputError(f"material {field} must be a positive number, got {value!r}")
-        if self.A < self.Z:
-            raise InputError(f"material A={self.A} is smaller than Z={self.Z}: A must be ≥ Z")
+        """Check every field; Z may be given as an integer-valued float and is stored as int.
+
+        Z: an element, 1 ≤ Z ≤ 118; A: finite, A ≥ Z; density and X0: NaN (unknown) or
+        finite and positive; symbol and name: strings (symbol non-empty).
+        """
+        if not isinstance(self.symbol, str) or not self.symbol.strip():
+            raise InputError(f"material symbol must be a non-empty string, got "
+                             f"{show(self.symbol)}")
+        if not isinstance(self.name, str):
+            raise InputError(f"material name must be a string, got {show(self.name)}")
+        z_rule = "an integer from 1 to 118 (an element)"
+        z = real("material Z", self.Z, z_rule)
+        if not (z.is_integer() and 1 <= z <= 118):
+            raise InputError(f"material Z must be {z_rule}, got {show(self.Z)}")
+        object.__setattr__(self, "Z", int(z))
+        a_rule = "a positive number (g/mol), at least Z"
+        a = real("material A", self.A, a_rule)
+        if not a > 0:
+            raise InputError(f"material A must be {a_rule}, got {show(self.A)}")
+        if a < self.Z:
+            raise InputError(f"material A={a:g} is smaller than Z={self.Z}: A must be ≥ Z")
         for field, value in (("density", self.density), ("X0", self.X0)):
-            if not (isinstance(value, int | float)) or (math.isfinite(value) and value <= 0):
-                raise InputError(f"material {field} must be a positive number, got {value!r}")
+            ok = is_real(value) and (math.isnan(value) or 0 < value < math.inf)
+            if not ok:
+                raise InputError(f"material {field} must be a positive finite number "
+                                 f"(or NaN: unknown), got {show(value)}")
 
     @property
     def nucleus_mass(self) -> float:
@@ -71,11 +90,15 @@ def get_material(material: str | Material) -> Material:
     """The shipped material ``material`` (a symbol such as ``"Pb"``), or ``material`` itself."""
     if isinstance(material, Material):
         return material
+    if not isinstance(material, str):
+        raise InputError(
+            f"material must be a symbol such as 'Pb' or a Material, got {show(material)}"
+        )
     table = _table()
-    key = {k.lower(): k for k in table}.get(str(material).lower())
+    key = {k.lower(): k for k in table}.get(material.strip().lower())
     if key is None:
         raise InputError(
-            f"unknown material {material!r}: allowed are {', '.join(material_names())}"
+            f"unknown material {show(material)}: allowed are {', '.join(material_names())}"
             " (or pass Z, A, density and X0 for your own)"
         )
     row = table[key]

@@ -45,6 +45,7 @@ from particle import Particle
 from .constants import M_P
 from .errors import InputError
 from .experiments import Experiment
+from .validation import EPSILON_RANGE, real, show
 
 __all__ = [
     "BR_EE",
@@ -105,9 +106,9 @@ def get_meson(meson: str | VectorMeson, br_set: str = "paper") -> VectorMeson:
     """The meson ``"rho"``, ``"omega"`` or ``"phi"`` with Br(V→ee) from ``br_set``."""
     if isinstance(meson, VectorMeson):
         return meson
-    if meson not in _PDGID:
+    if not isinstance(meson, str) or meson not in _PDGID:
         raise InputError(f"unknown meson {meson!r}: allowed are {', '.join(_PDGID)}")
-    if br_set not in BR_EE:
+    if not isinstance(br_set, str) or br_set not in BR_EE:
         raise InputError(f"unknown br_set {br_set!r}: allowed are {', '.join(BR_EE)}")
     return MESONS[meson] if br_set == "paper" else _build(meson, br_set)
 
@@ -124,9 +125,20 @@ def branching_chi(
     True
     """
     v = get_meson(meson, br_set)
-    m = np.asarray(mass, dtype=float)
+    bad = InputError(f"mass must be finite numbers >= 0 (GeV), got {show(mass)}")
+    if isinstance(mass, str | bytes | bool | np.bool_) or mass is None:
+        raise bad
+    try:
+        m = np.asarray(mass, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise bad from None
     if not np.all(np.isfinite(m)) or np.any(m < 0):
-        raise InputError("mass must be finite and >= 0 (GeV)")
+        raise bad
+    eps_lo, eps_hi = EPSILON_RANGE
+    epsilon = real("epsilon", epsilon, f"a real number in [{eps_lo:g}, {eps_hi:g}]")
+    if not eps_lo <= epsilon <= eps_hi:
+        raise InputError(f"epsilon must be a real number in [{eps_lo:g}, {eps_hi:g}], "
+                         f"got {epsilon!r}")
     r = m * m / (v.mass * v.mass)
     beta = np.sqrt(np.maximum(1.0 - 4.0 * r, 0.0))
     return np.where(4.0 * r < 1.0, epsilon**2 * v.br_ee * (1.0 + 2.0 * r) * beta, 0.0)

@@ -19,18 +19,29 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import validation
 from .errors import InputError
 from .etl import x_limits
 from .experiments import Experiment, load_experiment
-from .kinematics import Process
+from .kinematics import Process, check_model
 from .mesons import n_signal_meson
 from .scan import evaluate
 from .statistics import upper_limit
 from .yields import epsilon_limit, n_signal_brem
 
-__all__ = ["MESON_CHANNELS", "ReachTable", "default_masses", "parse_masses", "reach"]
+__all__ = [
+    "MAX_MASSES",
+    "MESON_CHANNELS",
+    "ReachTable",
+    "check_masses",
+    "default_masses",
+    "parse_masses",
+    "reach",
+]
 
 MESON_CHANNELS = ("rho", "omega", "phi")
+MAX_MASSES = 100_000
+"""Most masses a ``start:stop:n`` range may ask for (each is a separate integration)."""
 
 
 def default_masses() -> np.ndarray:
@@ -54,11 +65,13 @@ def parse_masses(spec: str) -> np.ndarray:
             lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
         except (ValueError, IndexError):
             raise bad from None
-        if len(parts) != 3 or not (0 < lo < hi) or n < 1:
+        if len(parts) != 3 or not (0 < lo < hi < math.inf) or n < 1:
             raise InputError(
                 f"mass range {spec!r} must be start:stop:n with 0 < start < stop, n ≥ 1"
             )
-        return np.geomspace(lo, hi, n)
+        if n > MAX_MASSES:
+            raise InputError(f"mass range {spec!r} asks for {n} masses: at most {MAX_MASSES}")
+        return check_masses(np.geomspace(lo, hi, n))
     try:
         values = np.array([float(v) for v in text.split(",") if v.strip()])
     except ValueError:
@@ -67,12 +80,20 @@ def parse_masses(spec: str) -> np.ndarray:
 
 
 def check_masses(masses: ArrayLike) -> np.ndarray:
-    """Validate a mass grid (GeV): non-empty, finite, positive."""
-    values = np.atleast_1d(np.asarray(masses, dtype=float))
-    if values.size == 0:
-        raise InputError("the mass grid is empty: give at least one mass in GeV")
-    if not np.all(np.isfinite(values)) or np.any(values <= 0):
-        raise InputError(f"masses must be positive numbers in GeV, got {values.tolist()}")
+    """Validate a mass grid (GeV): a non-empty flat list of finite reals ≥ 1 eV.
+
+    >>> check_masses([-1])
+    Traceback (most recent call last):
+    ...
+    millicharge.errors.InputError: masses must be positive numbers in GeV, each ≥ 1e-09, got [-1]
+    """
+    rule = f"positive numbers in GeV, each ≥ {validation.MASS_MIN_GEV:g}"
+    if isinstance(masses, str):
+        raise InputError(f"masses must be {rule} (parse a string with parse_masses), "
+                         f"got {validation.show(masses)}")
+    values = validation.real_array("masses", masses, rule)
+    if np.any(values < validation.MASS_MIN_GEV):
+        raise InputError(f"masses must be {rule}, got {validation.show(masses)}")
     return values
 
 
@@ -162,14 +183,16 @@ def reach(
     ``epsilon_combined``.
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    m = default_masses() if masses is None else check_masses(masses)
+    precision, seed = _check_options(method, model, precision, seed, backend, workers,
+                                     scheduler, cache, progress, energy_loss)
     if energy_loss is not None:
         from .thick_target import with_energy_loss
 
         exp = with_energy_loss(exp, bool(energy_loss))
-    m = default_masses() if masses is None else check_masses(masses)
-    confidence = exp.cl if cl is None else float(cl)
+    confidence = exp.cl if cl is None else validation.real("cl", cl, "None or a number in (0, 1)")
     if not 0.0 < confidence < 1.0:
-        raise InputError(f"CL must lie in (0, 1), got {confidence}")
+        raise InputError(f"cl must lie in (0, 1), got {confidence!r}")
     s_up = upper_limit(background=exp.background, cl=confidence)
     n_points = len(m)
     cols: dict[str, np.ndarray] = {"mass_gev": m}
@@ -209,6 +232,36 @@ def reach(
     return ReachTable(experiment=exp.name, columns=cols, meta=meta)
 
 
+def _check_options(method, model, precision, seed, backend, workers, scheduler, cache,
+                   progress, energy_loss) -> tuple[float, int | None]:
+    """Validate the options of :func:`reach` before any work; (precision, seed)."""
+    from .cross_sections import METHODS
+    from .scan import BACKENDS
+
+    if not isinstance(method, str) or method not in METHODS:
+        raise InputError(f"unknown method {validation.show(method)}: allowed are 'etl' and 'ww'")
+    check_model(model)
+    precision = validation.real("precision", precision, "a number in (0, 1)")
+    if not 0.0 < precision < 1.0:
+        raise InputError(f"precision must lie in (0, 1) (relative Monte Carlo error), "
+                         f"got {precision!r}")
+    if backend is not None and (not isinstance(backend, str) or backend not in BACKENDS):
+        raise InputError(f"unknown backend {validation.show(backend)}: allowed are "
+                         f"{', '.join(BACKENDS)}")
+    if workers is not None and (isinstance(workers, bool | np.bool_)
+                                or not isinstance(workers, int | np.integer) or workers < 1):
+        raise InputError(f"workers must be None or an integer ≥ 1, got "
+                         f"{validation.show(workers)}")
+    if scheduler is not None and not isinstance(scheduler, str):
+        raise InputError(f"scheduler must be None or an address tcp://HOST:PORT, got "
+                         f"{validation.show(scheduler)}")
+    validation.flag("cache", cache)
+    validation.flag("progress", progress)
+    if energy_loss is not None:
+        validation.flag("energy_loss", energy_loss)
+    return precision, validation.seed(seed)
+
+
 def _eps(n: np.ndarray, s_up: float) -> np.ndarray:
     out = np.asarray(epsilon_limit(n, s_up), dtype=float)
     return np.where(np.isfinite(out), out, np.nan)
@@ -221,10 +274,9 @@ def _brem_cross_sections(exp, masses, method, model, precision, seed, backend, w
     err = np.zeros(len(masses))
     jobs, index = [], []
     for i, mass in enumerate(masses):
-        try:
-            proc = Process.make(exp.beam, exp.energy_gev, exp.material, float(mass))
-        except InputError:
-            continue  # pair threshold above the beam energy: channel closed
+        proc = Process.make(exp.beam, exp.energy_gev, exp.material, float(mass), model=None)
+        if not proc.is_open(model):
+            continue  # threshold (2m, or m_A' for a dark photon) above E − m_l: closed
         lo, hi = x_limits(proc, exp.x_min, exp.x_max, model)
         if lo >= hi:
             continue  # the signal window is kinematically closed at this mass

@@ -59,6 +59,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import validation
 from .errors import InputError
 from .etl import x_limits
 from .experiments import Experiment
@@ -111,11 +112,9 @@ def _node_jobs(experiment: Experiment, mass: float, method: str, model: str,
         energy, lo, hi = local_window(experiment, float(zi))
         job = None
         if lo < hi:
-            try:
-                proc = Process.make(experiment.beam, energy, experiment.material, mass)
-            except InputError:
-                proc = None  # pair threshold above E(z): closed at this depth
-            if proc is not None:
+            proc = Process.make(experiment.beam, energy, experiment.material, mass,
+                                model=None)
+            if proc.is_open(model):  # else the threshold is above E(z): closed at this depth
                 klo, khi = x_limits(proc, lo, hi, model)
                 if klo < khi:
                     job = dict(beam=experiment.beam, energy=energy, target=experiment.material,
@@ -149,7 +148,8 @@ def brem_cross_sections(
 
     jobs: list[dict[str, Any]] = []
     where: list[tuple[int, float]] = []
-    for i, mass in enumerate(np.asarray(masses, dtype=float)):
+    masses = validation.real_array("masses", masses, "real masses in GeV")
+    for i, mass in enumerate(masses):
         for job, weight in _node_jobs(experiment, float(mass), method, model, precision,
                                       seed):
             if job is not None:

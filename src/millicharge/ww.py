@@ -76,13 +76,12 @@ from .constants import ALPHA
 from .errors import InputError
 from .flux import photon_flux
 from .formfactors import FormFactor, check_form_factor
-from .kinematics import Process, validate_x_range
+from .kinematics import MODELS, Process, check_model, validate_x_range, x_threshold
 from .units import GEV2_TO_PB
+from .validation import show
 
 __all__ = ["MODELS", "cross_section", "dsigma_dx", "pair_spectral_density"]
 
-MODELS = ("mcp", "dark-photon")
-"""``"mcp"``: l N → l N γ*(→ χχ̄); ``"dark-photon"``: on-shell vector of mass ``process.mass``."""
 
 _INNER_RTOL = 1e-6
 """Relative accuracy of the fixed angle and s quadratures (checked in tests/test_ww.py)."""
@@ -207,13 +206,12 @@ def _mcp_dsigma_dx(
 
 
 def _check_model(model: str) -> None:
-    if model not in MODELS:
-        raise InputError(f"unknown model {model!r}: allowed are {', '.join(map(repr, MODELS))}")
+    check_model(model)
 
 
 def _x_threshold(process: Process, model: str) -> float:
-    """Smallest x: E_V ≥ m_V for a dark photon, E_miss ≥ 2m for a pair."""
-    return (process.mass if model == "dark-photon" else process.pair_threshold) / process.energy
+    """Smallest x: E_V ≥ m_V for a dark photon, E_miss ≥ 2m for a pair (:func:`x_threshold`)."""
+    return x_threshold(process, model)
 
 
 def _spectrum_gev(
@@ -280,9 +278,9 @@ def dsigma_dx(
     try:
         xa = np.asarray(x, dtype=float)
     except (TypeError, ValueError):
-        raise InputError(f"x must be numbers in (0, 1], got {x!r}") from None
+        raise InputError(f"x must be numbers in (0, 1], got {show(x)}") from None
     if not np.all(np.isfinite(xa)) or np.any(xa <= 0.0) or np.any(xa > 1.0):
-        raise InputError(f"x must be finite numbers in (0, 1], got {x!r}")
+        raise InputError(f"x must be finite numbers in (0, 1], got {show(x)}")
     flat = xa.ravel()
     spectrum = _spectrum_gev(process, model, flat, 1.0 - flat, form_factor)
     return (spectrum * GEV2_TO_PB).reshape(xa.shape)

@@ -41,8 +41,22 @@ from numpy.typing import ArrayLike, NDArray
 from .errors import InputError
 from .experiments import Experiment
 from .units import PB_TO_CM2
+from .validation import is_real, show
 
 __all__ = ["combine", "epsilon_limit", "n_signal_brem", "nuclei_per_cm2"]
+
+
+def _floats(name: str, value: ArrayLike) -> NDArray[np.float64]:
+    """``value`` as a float array (any shape); InputError, not a NumPy message, if it is not."""
+    if isinstance(value, str | bytes | bool | np.bool_) or value is None:
+        raise InputError(f"{name} must be a number or an array of numbers, got {show(value)}")
+    try:
+        out = np.asarray(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(
+            f"{name} must be a number or an array of numbers, got {show(value)}"
+        ) from None
+    return out
 
 
 def nuclei_per_cm2(experiment: Experiment) -> float:
@@ -69,10 +83,10 @@ def n_signal_brem(
     float or ndarray
         Expected signal events (a float for scalar input).
     """
-    sigma = np.asarray(sigma_pb, dtype=float)
+    sigma = _floats("sigma_pb", sigma_pb)
     if np.any(~np.isfinite(sigma)) or np.any(sigma < 0):
         raise InputError("sigma_pb must be finite and >= 0 (pb)")
-    eps = np.asarray(epsilon, dtype=float)
+    eps = _floats("epsilon", epsilon)
     if np.any(~np.isfinite(eps)):
         raise InputError("epsilon must be finite")
     n = (
@@ -92,10 +106,10 @@ def epsilon_limit(n_signal_eps1: ArrayLike, s_up: float) -> NDArray[np.float64] 
     >>> epsilon_limit([12.0, 0.0], 3.0).tolist()
     [0.5, inf]
     """
-    n = np.asarray(n_signal_eps1, dtype=float)
+    n = _floats("n_signal_eps1", n_signal_eps1)
     if np.any(np.isnan(n)) or np.any(n < 0):
         raise InputError("n_signal_eps1 must be >= 0 events (no NaN)")
-    if not (isinstance(s_up, int | float) and math.isfinite(s_up) and s_up > 0):
+    if not (is_real(s_up) and math.isfinite(s_up) and s_up > 0):
         raise InputError(f"s_up must be a positive number, got {s_up!r}")
     out = np.full(n.shape, np.inf)
     positive = n > 0
