@@ -128,6 +128,14 @@ def write_text(path: str | os.PathLike[str], text: str, *, make_parents: bool = 
     return write_bytes(path, text.encode("utf-8"), make_parents=make_parents)
 
 
+def _resolved(path: Path) -> Path | None:
+    """``path`` made absolute with ``..`` and symbolic links resolved (None if impossible)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
 def check_output_path(
     path: str | os.PathLike[str],
     *,
@@ -157,7 +165,7 @@ def check_output_path(
             same = p.exists() and q.exists() and os.path.samefile(p, q)
         except OSError:
             same = False
-        if same or p.absolute() == q.absolute():
+        if same or p.absolute() == q.absolute() or _resolved(p) == _resolved(q):
             raise InputError(f"refusing to overwrite the input file {str(q)!r} with the "
                              f"{what}: choose another name")
     parent = p.absolute().parent

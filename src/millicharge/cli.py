@@ -3,15 +3,18 @@ write a table, JSON or CSV. Bad input ends with one line on stderr and exit stat
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
 from . import __version__
+from .atomic import check_output_path, write_text
 from .citations import bibtex, reset
 from .errors import InputError
 
@@ -56,15 +59,62 @@ def _is_short_option(word: str) -> bool:
     return False  # a negative number is a value, not an option
 
 
+def _one_line(message: str) -> str:
+    """``message`` with its line breaks and indentation folded into single spaces."""
+    return " ".join(part.strip() for part in str(message).splitlines() if part.strip())
+
+
+def _usage_message(err: click.ClickException) -> str:
+    """click's error text on one line, with the allowed commands where click omits them."""
+    message = _one_line(err.format_message())
+    ctx = getattr(err, "ctx", None)
+    if (message.startswith("No such command") and ctx is not None
+            and isinstance(ctx.command, click.Group)):
+        message += f" Commands: {', '.join(ctx.command.list_commands(ctx))}."
+    return message
+
+
+def _fail(message: str, code: int = 2) -> None:
+    """Print ``Error: <message>`` as one line on stderr and stop with ``code``."""
+    click.echo(f"Error: {_one_line(message)}", err=True)
+    raise click.exceptions.Exit(code)
+
+
 class _Group(click.Group):
-    """Turns :class:`InputError` into one clear line and exit status 2."""
+    """Every error ends as one line ``Error: <message>`` on stderr and exit status 2.
+
+    That covers :class:`InputError` from the library and click's own usage errors (a
+    missing option, a bad choice or number, an unknown command or an extra argument),
+    which click would otherwise print as three lines (usage, hint, error). ``--help``
+    still prints the usage, and a command group given no command prints its help.
+    """
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.ClickException as err:
+            _fail(_usage_message(err))
+            raise  # unreachable: _fail raises
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except InputError as err:
-            click.echo(f"Error: {err}", err=True)
-            ctx.exit(2)
+            _fail(str(err))
+        except click.exceptions.NoArgsIsHelpError:
+            raise  # `millicharge plot` alone: its help, as click prints it
+        except click.ClickException as err:
+            _fail(_usage_message(err))
+        except click.exceptions.Abort:
+            _fail("aborted", 1)
+        except OSError as err:
+            if err.errno == errno.EPIPE:
+                raise  # click quiets a closed pipe (`millicharge … | head`)
+            where = f" {err.filename!r}" if err.filename else ""
+            _fail(f"cannot write or read{where}: {err.strerror or err}", 1)
 
 
 def _target(value: str):
@@ -92,11 +142,42 @@ def _target(value: str):
                     **fields)
 
 
+TEXT_OUTPUTS = {".csv": "csv", ".json": "json", ".txt": "table"}
+"""``--output`` extensions of ``reach`` and ``spectrum`` and the format each one means."""
+SCAN_OUTPUTS = {".csv": "csv", ".json": "json", ".parquet": "parquet"}
+"""``scan --output`` extensions and their formats."""
+FIGURE_SUFFIXES = (".png", ".pdf", ".svg")
+
+
+def _output_format(output: str | None, fmt: str | None, formats: dict[str, str], *,
+                   inputs: Sequence[str] = ()) -> str:
+    """The format to write, checking ``--output`` before any work is done.
+
+    Without ``--output`` it is ``--format`` (default ``table``). With it, the extension
+    decides (``formats``); an explicit ``--format`` that says otherwise is an error, and
+    so is a path that cannot be written or that is one of the ``inputs``.
+    """
+    if not output:
+        return fmt or "table"
+    path = check_output_path(output, suffixes=list(formats), inputs=inputs, what="--output")
+    suffix = next(s for s in formats if path.name.lower().endswith(s))
+    inferred = formats[suffix]
+    if fmt is not None and fmt != inferred:
+        raise InputError(
+            f"--format {fmt} conflicts with --output {output!r}: a {suffix} file is "
+            f"written as {inferred}; drop --format or change the extension")
+    return inferred
+
+
+def _check_figure(out: str, inputs: Sequence[str] = ()) -> Path:
+    """``--out`` of a plot command, checked before anything is computed."""
+    return check_output_path(out, suffixes=FIGURE_SUFFIXES, inputs=inputs, what="--out")
+
+
 def _emit(text: str, output: str | None) -> None:
+    """``text`` to ``output`` (atomically, mode from the umask) or to stdout."""
     if output:
-        path = Path(output)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        path = write_text(output, text if text.endswith("\n") else text + "\n")
         click.echo(f"wrote {path}", err=True)
     else:
         click.echo(text.rstrip("\n"))
@@ -122,6 +203,12 @@ def _maybe_cite(cite: bool) -> None:
         click.echo("\n" + bibtex(), err=True)
 
 
+_FORMAT_HELP = "Format on stdout; with --output the extension decides (.csv, .json, .txt = table)."
+_SEED = click.IntRange(min=0)
+"""A random seed: a non-negative integer (numpy and VEGAS reject negative ones)."""
+_POSITIVE_INT = click.IntRange(min=1)
+_POSITIVE_FLOAT = click.FloatRange(min=0.0, min_open=True)
+
 _physics = [
     click.option("--beam", type=click.Choice(["e", "mu"]), required=True, help="Beam lepton."),
     click.option("--energy", type=float, required=True, help="Beam energy in GeV."),
@@ -134,7 +221,7 @@ _physics = [
                  show_default=True, help="Millicharged pair or invisible dark photon."),
     click.option("--epsilon", type=float, default=1.0, show_default=True,
                  help="Charge / mixing ε (σ ∝ ε²)."),
-    click.option("--seed", type=int, default=0, show_default=True, help="VEGAS random seed."),
+    click.option("--seed", type=_SEED, default=0, show_default=True, help="VEGAS random seed."),
     click.option("--cite", is_flag=True, help="Print BibTeX of the references used."),
 ]
 
@@ -193,14 +280,16 @@ def _finite(record: dict[str, Any]) -> dict[str, Any]:
 @click.option("--x", "xs", cls=MultiValueOption, type=float, required=True,
               help="x values, e.g. --x 0.5 0.7 0.9")
 @click.option("--precision", type=float, default=3e-3, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default=None,
+              show_default="table", help=_FORMAT_HELP)
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write to FILE (.csv, .json or .txt).")
 def spectrum(beam, energy, target, mass, method, model, epsilon, seed, cite, xs, precision,
              fmt, output) -> None:
     """dσ/dx in pb at the given x = E_miss/E."""
     from .cross_sections import spectrum as _spectrum
 
+    fmt = _output_format(output, fmt, TEXT_OUTPUTS)
     r = _spectrum(beam, energy, _target(target), mass, list(xs), method=method, model=model,
                   epsilon=epsilon, precision=precision, seed=seed)
     rows = r.rows()
@@ -225,15 +314,16 @@ def spectrum(beam, energy, target, mass, method, model, epsilon, seed, cite, xs,
 @click.option("--model", type=click.Choice(["mcp", "dark-photon"]), default="mcp",
               show_default=True)
 @click.option("--precision", type=float, default=5e-3, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=_SEED, default=0, show_default=True)
 @click.option("--backend", type=click.Choice(["serial", "processes", "dask"]), default=None,
               help="Where the cross sections run (default: local processes; dask with "
                    "--scheduler).")
-@click.option("--workers", type=int, default=None, help="Processes (default: all cores).")
+@click.option("--workers", type=_POSITIVE_INT, default=None, help="Processes (default: all cores).")
 @click.option("--scheduler", default=None, help="A running dask scheduler, tcp://HOST:PORT.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default=None,
+              show_default="table", help=_FORMAT_HELP)
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write to FILE (.csv, .json or .txt).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
 @click.option("--cite", is_flag=True, help="Print BibTeX of the references used.")
@@ -245,6 +335,7 @@ def reach(experiment, masses, cl, method, model, precision, seed, backend, worke
     from .reach import parse_masses
     from .reach import reach as _reach
 
+    fmt = _output_format(output, fmt, TEXT_OUTPUTS, inputs=[experiment])
     table = _reach(experiment, parse_masses(masses), cl=cl, method=method, model=model,
                    precision=precision, seed=seed, backend=backend, workers=workers,
                    cache=not no_cache, progress=not no_progress, energy_loss=energy_loss,
@@ -284,17 +375,18 @@ def reach(experiment, masses, cl, method, model, precision, seed, backend, worke
               show_default=True)
 @click.option("--precision", default="1e-3", show_default=True,
               help="Target relative MC error (ETL).")
-@click.option("--seed", type=int, default=0, show_default=True, help="VEGAS random seed.")
+@click.option("--seed", type=_SEED, default=0, show_default=True, help="VEGAS random seed.")
 @click.option("--backend", type=click.Choice(["serial", "processes", "dask"]), default=None,
               help="Default: processes (all cores), or dask with --scheduler.")
 @click.option("--scheduler", default=None,
               help="Running dask scheduler, tcp://HOST:PORT (needs millicharge[dask]).")
-@click.option("--workers", type=int, default=None,
+@click.option("--workers", type=_POSITIVE_INT, default=None,
               help="Local processes / LocalCluster workers (default: all cores).")
-@click.option("--connect-timeout", type=float, default=10.0, show_default=True,
+@click.option("--connect-timeout", type=_POSITIVE_FLOAT, default=10.0, show_default=True,
               help="Seconds to wait for the dask scheduler.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True, help="Format on stdout (without --output).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default=None,
+              show_default="table",
+              help="Format on stdout; with --output the file's extension decides.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write FILE: .csv, .json or .parquet (needs pyarrow).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
@@ -307,10 +399,11 @@ def scan(beams, energies, targets, masses, x_mins, x_max, method, model, precisi
     from .grid import check_output, make_grid
     from .grid import scan as _scan
 
+    if output:  # before any work: a bad name, an unwritable folder or a missing pyarrow
+        fmt = _output_format(output, fmt, SCAN_OUTPUTS)
+        check_output(output)
     grid = make_grid(list(beams), list(energies), list(targets), list(masses), list(x_mins),
                      x_max=x_max, method=method, model=model, precision=precision, seed=seed)
-    if output:
-        check_output(output)  # before any work: a bad name or a missing pyarrow
     table = _scan(grid, backend=backend, workers=workers, scheduler=scheduler,
                   connect_timeout=connect_timeout, cache=not no_cache,
                   progress=not no_progress)
@@ -356,7 +449,7 @@ def experiments(fmt) -> None:
 @click.option("--events", "n_events", type=int, required=True, help="Number of events.")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
               help="LHE file to write (.lhe, or .lhe.gz for gzip).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--seed", type=_SEED, default=0, show_default=True, help="Random seed.")
 @click.option("--model", type=click.Choice(["mcp", "dark-photon"]), default="mcp",
               show_default=True, help="χχ̄ pair (exact 2→4) or invisible on-shell A'.")
 @click.option("--epsilon", type=float, default=1.0, show_default=True,
@@ -365,8 +458,9 @@ def generate(experiment, mass, n_events, output, seed, model, epsilon) -> None:
     """Unweighted signal events (l, N, l', N', γ*, χ, χ̄) as a Les Houches Event file."""
     import time
 
-    from .generate import generate_events, write_lhe
+    from .generate import LHE_SUFFIXES, generate_events, write_lhe
 
+    check_output_path(output, suffixes=LHE_SUFFIXES, inputs=[experiment], what="--output")
     start = time.perf_counter()
     sample = generate_events(experiment, mass, n_events, model=model, epsilon=epsilon,
                              seed=seed)
@@ -438,7 +532,7 @@ _plot_common = [
                  help="Output file: .png, .pdf or .svg."),
     click.option("--precision", type=float, default=None,
                  help="Target relative MC error (default 5e-3; 1e-2 for spectra)."),
-    click.option("--seed", type=int, default=0, show_default=True),
+    click.option("--seed", type=_SEED, default=0, show_default=True),
     click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache."),
     click.option("--model", type=click.Choice(["mcp", "dark-photon"]), default="mcp",
                  show_default=True, help="Millicharged pair (m_χ) or invisible dark photon "
@@ -450,7 +544,7 @@ _plot_common = [
 @click.option("--experiment", "-e", required=True, help="Experiment name or TOML file.")
 @click.option("--masses", cls=MultiValueOption, type=float, required=True,
               help="m_χ values in GeV, e.g. --masses 0.01 0.1 1")
-@click.option("--points", type=int, default=15, show_default=True,
+@click.option("--points", type=_POSITIVE_INT, default=15, show_default=True,
               help="x points per curve in the signal box.")
 @click.option("--method", type=click.Choice(["etl", "ww"]), default="etl", show_default=True)
 @_with(_plot_common)
@@ -459,6 +553,7 @@ def plot_spectrum(experiment, masses, points, method, out, precision, seed, no_c
     """Fig. 2: dσ/dE_miss in the signal box, one curve per mass."""
     from .figures import figure2
 
+    _check_figure(out, inputs=[experiment])
     fig, _ = figure2(experiment, list(masses), points=points, method=method, model=model,
                      precision=precision or 1e-2, seed=seed, cache=not no_cache)
     _save(fig, out)
@@ -478,6 +573,7 @@ def plot_xsec(experiments, methods, masses, out, precision, seed, no_cache, mode
     from .figures import figure3
     from .reach import parse_masses
 
+    _check_figure(out, inputs=list(experiments))
     fig, _ = figure3(list(experiments), parse_masses(masses), methods=list(methods),
                      model=model,
                      precision=precision or 5e-3, seed=seed, cache=not no_cache,
@@ -495,24 +591,37 @@ def plot_xsec(experiments, methods, masses, out, precision, seed, no_cache, mode
               help="Existing-limit keys to shade (see `millicharge limits`).")
 @click.option("--limits", "user_limits", multiple=True, type=click.Path(dir_okay=False),
               help="Your own limit curve, CSV with header mass_gev,epsilon (repeatable).")
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the reach table (default: --out with .csv).")
+@click.option("--no-csv", is_flag=True, help="Write only the figure, not the reach table.")
 @_with(_plot_common)
-def plot_reach(experiments, masses, method, existing, user_limits, out, precision, seed,
-               no_cache, model) -> None:
-    """Fig. 4: projected 95 % CL reach with existing limits; also writes the CSV beside it.
+def plot_reach(experiments, masses, method, existing, user_limits, csv_out, no_csv, out,
+               precision, seed, no_cache, model) -> None:
+    """Fig. 4: projected 95 % CL reach with existing limits.
+
+    Also writes the reach table as CSV: beside the figure (fig4.png gives fig4.csv) unless
+    --csv names another file or --no-csv skips it. An input file (--limits, an experiment
+    TOML) is never overwritten: such a name is refused before anything is computed.
 
     With --model dark-photon no millicharge limits are shaded unless --existing asks."""
     from .figures import figure4, reach_csv
     from .reach import parse_masses
 
+    inputs = [*user_limits, *experiments]
+    _check_figure(out, inputs=inputs)
+    if no_csv and csv_out:
+        raise InputError("--csv and --no-csv exclude each other: give one")
+    csv_path = None if no_csv else check_output_path(
+        csv_out or Path(out).with_suffix(".csv"), suffixes=[".csv"], inputs=[*inputs, out],
+        what="reach table (--csv)")
     fig, (tables, _, _) = figure4(
         list(experiments), parse_masses(masses), method=method, model=model,
         existing=list(existing) if existing else None,
         user_limits=list(user_limits), precision=precision or 5e-3, seed=seed,
         cache=not no_cache, progress=True)
     _save(fig, out)
-    csv_path = Path(out).with_suffix(".csv")
-    csv_path.write_text(reach_csv(tables), encoding="utf-8")
-    click.echo(f"wrote {csv_path}", err=True)
+    if csv_path is not None:
+        click.echo(f"wrote {write_text(csv_path, reach_csv(tables))}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -69,8 +69,6 @@ from __future__ import annotations
 
 import gzip
 import math
-import os
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -83,6 +81,7 @@ import vegas
 from numpy.typing import NDArray
 
 from . import etl, validation
+from .atomic import atomic_path, check_output_path
 from .constants import ALPHA
 from .errors import InputError
 from .experiments import Experiment, load_experiment
@@ -92,6 +91,7 @@ from .units import GEV2_TO_PB
 __all__ = [
     "CHI_PDG",
     "DARK_PHOTON_PDG",
+    "LHE_SUFFIXES",
     "MAX_EVENTS",
     "EventSample",
     "generate_events",
@@ -502,30 +502,26 @@ def _write_stream(sample: EventSample, fh: IO[bytes]) -> None:
     fh.write(b"</LesHouchesEvents>\n")
 
 
+LHE_SUFFIXES = (".lhe", ".lhe.gz")
+"""The names :func:`write_lhe` accepts: plain LHE, or gzip-compressed LHE."""
+
+
 def write_lhe(sample: EventSample, path: str | Path) -> Path:
     """Write ``sample`` as a Les Houches Event file (format: module docstring).
 
-    The file is written to a temporary name beside ``path`` and moved into place, so an
-    interrupted run never leaves a truncated file. ``.gz`` paths are gzip-compressed.
+    ``path`` must end in ``.lhe``, or ``.lhe.gz`` for a gzip-compressed file. The write is
+    atomic (:mod:`millicharge.atomic`): the events go to a temporary file beside ``path``
+    that replaces it when complete, so an interrupted run leaves neither a truncated file
+    nor a temporary one; the file's mode follows the umask.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise InputError(
-            f"output {str(path)!r} is a directory: give a file name such as events.lhe"
-        )
+    path = check_output_path(path, suffixes=LHE_SUFFIXES, what="LHE output")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".lhe")
-    except OSError as err:
-        raise InputError(f"cannot write {str(path)!r}: {err.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            if path.suffix == ".gz":
+        with atomic_path(path) as tmp, open(tmp, "xb") as raw:
+            if path.name.lower().endswith(".gz"):
                 with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
                     _write_stream(sample, gz)
             else:
                 _write_stream(sample, raw)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    except OSError as err:
+        raise InputError(f"cannot write {str(path)!r}: {err.strerror or err}") from None
     return path

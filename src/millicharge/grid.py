@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from . import validation
+from .atomic import atomic_path, check_output_path, write_text
 from .constants import lepton_mass
 from .cross_sections import METHODS, MODELS
 from .errors import InputError
@@ -341,28 +342,22 @@ class ScanTable:
     def write(self, path: str | Path) -> Path:
         """Write to ``path``; the format follows its extension (.csv, .json, .parquet).
 
-        The file is written to a temporary name and renamed, so it is never half there.
+        The write is atomic (:mod:`millicharge.atomic`): a temporary file beside ``path``
+        replaces it when complete, so the file is never half there, and its mode follows
+        the umask. Missing parent folders are created.
         """
         path = Path(path)
         fmt = check_output(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        try:
-            if fmt == ".parquet":
-                import pyarrow as pa
-                import pyarrow.parquet as pq
+        if fmt != ".parquet":
+            return write_text(path, self.to_csv() if fmt == ".csv" else self.to_json() + "\n")
+        import pyarrow as pa
+        import pyarrow.parquet as pq
 
-                columns = {c: [None if _missing(r[c]) else r[c] for r in self.rows]
-                           for c in COLUMNS}
-                table = pa.table(columns, schema=_arrow_schema(pa))
-                table = table.replace_schema_metadata({"millicharge": json.dumps(self.meta)})
-                pq.write_table(table, tmp)
-            else:
-                text = self.to_csv() if fmt == ".csv" else self.to_json() + "\n"
-                tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        columns = {c: [None if _missing(r[c]) else r[c] for r in self.rows] for c in COLUMNS}
+        table = pa.table(columns, schema=_arrow_schema(pa))
+        table = table.replace_schema_metadata({"millicharge": json.dumps(self.meta)})
+        with atomic_path(path) as tmp:
+            pq.write_table(table, tmp)
         return path
 
 
@@ -380,12 +375,12 @@ def _missing(v: Any) -> bool:
 def check_output(path: str | Path) -> str:
     """The format of an output file from its extension; fails before any work is done.
 
-    Parquet needs pyarrow (``pip install pyarrow``, or ``millicharge[parquet]``).
+    Also refuses a path that cannot be written (a directory, a folder on the way that is
+    a file, an unwritable folder: :func:`millicharge.atomic.check_output_path`). Parquet
+    needs pyarrow (``pip install pyarrow``, or ``millicharge[parquet]``).
     """
+    check_output_path(path, suffixes=OUTPUT_FORMATS, what="--output")
     suffix = Path(path).suffix.lower()
-    if suffix not in OUTPUT_FORMATS:
-        raise InputError(f"bad --output {str(path)!r}: the name must end in "
-                         f"{', '.join(OUTPUT_FORMATS)}")
     if suffix == ".parquet":
         try:
             import pyarrow.parquet  # noqa: F401

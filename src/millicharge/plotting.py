@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -44,6 +43,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
 from matplotlib.text import Text
 
+from .atomic import atomic_path, check_output_path
 from .errors import InputError
 
 __all__ = [
@@ -785,7 +785,9 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 200) ->
     """Write ``fig`` to ``path`` as PNG, PDF or SVG (chosen by the extension), atomically.
 
     Parent folders are created. The figure goes to a temporary file in the same folder,
-    which then replaces ``path`` (``os.replace``), so a reader never sees half a file.
+    which then replaces ``path`` (:func:`millicharge.atomic.atomic_path`), so a reader
+    never sees half a file; the file's mode follows the umask, and no temporary file is
+    left behind if drawing fails or is interrupted.
 
     Parameters
     ----------
@@ -804,7 +806,8 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 200) ->
     Raises
     ------
     InputError
-        For any other extension.
+        For any other extension, or a path that cannot be written (a directory, a folder
+        on the way that is a file, an unwritable folder).
     """
     path = Path(path)
     fmt = _FORMATS.get(path.suffix.lower())
@@ -812,17 +815,9 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 200) ->
         raise InputError(
             f"cannot save figure as {path.name!r}: extension must be .png, .pdf or .svg"
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    os.chmod(tmp, 0o644)  # mkstemp makes 0600; a figure is meant to be shared
+    check_output_path(path, what="figure")
     metadata = {"pdf": {"CreationDate": None}, "svg": {"Date": None}}.get(fmt)
-    try:
+    with atomic_path(path) as tmp:
         fig.savefig(tmp, format=fmt, dpi=dpi if fmt == "png" else "figure",
-                     metadata=metadata)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+                    metadata=metadata)
     return path
