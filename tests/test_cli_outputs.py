@@ -80,6 +80,8 @@ def invoke(args):
         ([*PLOT_SPECTRUM, "--out", "f.png", "--points", "0"], "--points': 0 is not in"),
         ([*GENERATE, "-o", "e.lhe", "--events", "0"], "events"),
         ([*XSEC, "--precision", "-0.1"], "precision"),
+        ([*PLOT_REACH, "--out", "f.png", "--precision", "0"], "precision"),  # 0 is not "default"
+        ([*PLOT_SPECTRUM, "--out", "f.png", "--precision", "0"], "precision"),
     ],
 )
 def test_every_usage_error_is_one_line_with_status_2(args, expected, tmp_path, monkeypatch):

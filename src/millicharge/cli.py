@@ -555,7 +555,8 @@ def plot_spectrum(experiment, masses, points, method, out, precision, seed, no_c
 
     _check_figure(out, inputs=[experiment])
     fig, _ = figure2(experiment, list(masses), points=points, method=method, model=model,
-                     precision=precision or 1e-2, seed=seed, cache=not no_cache)
+                     precision=1e-2 if precision is None else precision, seed=seed,
+                     cache=not no_cache)
     _save(fig, out)
 
 
@@ -576,8 +577,8 @@ def plot_xsec(experiments, methods, masses, out, precision, seed, no_cache, mode
     _check_figure(out, inputs=list(experiments))
     fig, _ = figure3(list(experiments), parse_masses(masses), methods=list(methods),
                      model=model,
-                     precision=precision or 5e-3, seed=seed, cache=not no_cache,
-                     progress=True)
+                     precision=5e-3 if precision is None else precision, seed=seed,
+                     cache=not no_cache, progress=True)
     _save(fig, out)
 
 
@@ -617,8 +618,8 @@ def plot_reach(experiments, masses, method, existing, user_limits, csv_out, no_c
     fig, (tables, _, _) = figure4(
         list(experiments), parse_masses(masses), method=method, model=model,
         existing=list(existing) if existing else None,
-        user_limits=list(user_limits), precision=precision or 5e-3, seed=seed,
-        cache=not no_cache, progress=True)
+        user_limits=list(user_limits), precision=5e-3 if precision is None else precision,
+        seed=seed, cache=not no_cache, progress=True)
     _save(fig, out)
     if csv_path is not None:
         click.echo(f"wrote {write_text(csv_path, reach_csv(tables))}", err=True)
