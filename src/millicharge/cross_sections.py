@@ -24,14 +24,19 @@ from . import cache as _cache
 from . import etl, validation
 from .citations import cite
 from .errors import InputError
-from .kinematics import Process, check_model, closed_window_message, validate_x_range
+from .kinematics import (
+    MODELS,
+    Process,
+    check_model,
+    closed_window_message,
+    validate_x_range,
+)
 from .materials import Material
 from .result import CrossSection, Spectrum
 
 __all__ = ["METHODS", "MODELS", "cross_section", "remember", "spectrum"]
 
 METHODS = ("etl", "ww")
-MODELS = ("mcp", "dark-photon")
 
 
 def _check_options(method: str, model: str, precision: float, epsilon: float,
@@ -81,16 +86,22 @@ def cross_section(
     Parameters
     ----------
     beam : ``"e"`` or ``"mu"``.
-    energy : beam energy in GeV.
+    energy : beam energy in GeV, above the lepton mass and at most 10⁵ GeV.
     target : material symbol (``"Pb"``, ``"Al"``, …) or a :class:`Material`.
-    mass : m_χ in GeV (the A' mass for ``model="dark-photon"``).
+    mass : m_χ in GeV (the A' mass for ``model="dark-photon"``), at least 10⁻⁹ GeV and
+        below the threshold of the model (2m_χ or m_A' < E − m_l).
     x_min, x_max : missing-energy fraction window, 0 < x_min < x_max ≤ 1.
     method : ``"etl"`` (exact tree level, VEGAS) or ``"ww"``.
     model : ``"mcp"`` (χχ̄ via γ*) or ``"dark-photon"`` (invisible on-shell A').
-    epsilon : charge (mixing) parameter; σ ∝ ε².
-    precision : target relative Monte Carlo error (ETL).
-    seed : random seed (ETL); the same seed gives the same number.
-    nucleus_mass : override M_N in GeV (validation only).
+    epsilon : charge (mixing) parameter, 10⁻³⁰ ≤ ε ≤ 10³; σ ∝ ε².
+    precision : target relative Monte Carlo error (ETL), in (0, 1).
+    seed : random seed (ETL), None or an integer ≥ 0; the same seed gives the same number.
+    nucleus_mass : override M_N in GeV, > 0 (validation only).
+
+    Every argument is checked before any work; a bad one raises
+    :class:`~millicharge.errors.InputError` with one line naming it. Numbers must be
+    ``int``/``float`` (NumPy scalars too), never ``bool`` or strings. A window that
+    VEGAS only ever finds to be exactly 0 (next to a threshold) gives σ = 0 ± 0.
     cache : read/write the on-disk cache (:mod:`millicharge.cache`); the cached value is
         the ε = 1 result, so any ε reuses it.
     lookup_only : return the cached result, or None without computing anything.
