@@ -17,7 +17,8 @@ BIBTEX: dict[str, str] = {
             Crivelli, P. and Kirpichnikov, D. V. and Molina Bueno, L. and Zhevlakov, A. S. and
             Sieber, H. and Voronchikhin, I. V.},
   title = {Probing millicharged particles with {NA64$\\mu$} and {LDMX}},
-  year = {2025}
+  year = {2025},
+  eprint = {2505.04295}, archivePrefix = {arXiv}, primaryClass = {hep-ph}
 }""",
     "lepage2021": """@article{Lepage:2020tgj,
   author = {Lepage, G. Peter},
