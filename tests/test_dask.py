@@ -6,8 +6,11 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -161,3 +164,104 @@ def test_reach_runs_on_a_dask_scheduler():
                        scheduler=cluster.scheduler_address, cache=False, progress=False)
     assert remote["sigma_pb"].tolist() == serial["sigma_pb"].tolist()
     assert remote["epsilon_brem"].tolist() == serial["epsilon_brem"].tolist()
+
+
+def _cluster(n_workers, **kwargs):
+    return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                        host="127.0.0.1", dashboard_address=None,
+                        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                        silence_logs=logging.CRITICAL, **kwargs)
+
+
+def test_a_cluster_without_workers_fails_after_the_stated_timeout():
+    with _cluster(0) as cluster:
+        t0 = time.monotonic()
+        with pytest.raises(InputError) as info:
+            evaluate(_jobs([0.1, 0.2]), scheduler=cluster.scheduler_address,
+                     no_worker_timeout=1, progress=False)
+        assert time.monotonic() - t0 < 10
+    assert str(info.value) == (
+        "no dask workers for 1 s: 0 finished points are cached (start workers and rerun, "
+        "or wait longer with --no-worker-timeout)")
+
+
+def test_workers_gone_mid_scan_stop_the_scan_and_keep_the_finished_points():
+    """The only worker (no nanny to restart it) is killed mid-scan: the scan says so after
+    the stated timeout instead of waiting forever; finished points stay cached."""
+    jobs = _jobs([0.02 * (1 + i) for i in range(8)])
+    with _cluster(0) as cluster:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "distributed.cli.dask_worker", cluster.scheduler_address,
+             "--no-nanny", "--nthreads", "1", "--no-dashboard"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with Client(cluster, set_as_default=False) as client:
+            client.wait_for_workers(1, timeout=60)
+        out: dict = {}
+
+        def run_scan():
+            try:
+                evaluate(jobs, scheduler=cluster.scheduler_address, no_worker_timeout=1,
+                         progress=False)
+            except BaseException as err:
+                out["error"] = err
+
+        try:
+            thread = threading.Thread(target=run_scan)
+            thread.start()
+            deadline = time.monotonic() + 60
+            while cache.stats()["entries"] < 1 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            worker.kill()
+            worker.wait(10)
+            thread.join(timeout=30)
+            assert not thread.is_alive(), "scan waited forever for workers"
+        finally:
+            worker.kill()
+            worker.wait(10)
+    err = out.get("error")
+    assert isinstance(err, InputError), err
+    m = re.fullmatch(r"no dask workers for 1 s: (\d+) finished points? (?:are|is) cached .*",
+                     str(err))
+    assert m and 1 <= int(m.group(1)) < len(jobs), err
+    assert cache.stats()["entries"] >= int(m.group(1))
+
+
+@pytest.mark.parametrize("bad", [0, -1.0])
+def test_bad_no_worker_timeout(bad):
+    with pytest.raises(InputError, match="no-worker timeout must be positive seconds"):
+        evaluate(_jobs([0.1]), backend="serial", no_worker_timeout=bad, progress=False)
+
+
+def test_tls_without_certificates_is_one_clear_line():
+    with socket.socket() as server:  # something listening, so the address is reachable
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        address = f"tls://127.0.0.1:{server.getsockname()[1]}"
+        with pytest.raises(InputError, match=re.escape(
+                f"{address} needs TLS certificates: set distributed.comm.tls.ca-file, "
+                ".client.cert and .client.key in the dask configuration, or use tcp://")):
+            evaluate(_jobs([0.1]), scheduler=address, connect_timeout=2, progress=False)
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_tls_scheduler_with_certificates_in_the_dask_config(tmp_path):
+    import dask
+    from distributed.security import Security
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                    str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=localhost"],
+                   check=True, capture_output=True)
+    c, k = str(cert), str(key)
+    security = Security(tls_ca_file=c, tls_client_cert=c, tls_client_key=k,
+                        tls_scheduler_cert=c, tls_scheduler_key=k, tls_worker_cert=c,
+                        tls_worker_key=k, require_encryption=True)
+    jobs = _jobs([0.05])
+    reference = evaluate(jobs, backend="serial", cache=False, progress=False)
+    with _cluster(1, protocol="tls://", security=security) as cluster:
+        assert cluster.scheduler_address.startswith("tls://")
+        with dask.config.set({"distributed.comm.tls.ca-file": c,
+                              "distributed.comm.tls.client.cert": c,
+                              "distributed.comm.tls.client.key": k}):
+            results = evaluate(jobs, scheduler=cluster.scheduler_address, progress=False)
+    assert _numbers(results) == _numbers(reference)

@@ -17,6 +17,7 @@ from . import __version__
 from .atomic import check_output_path, write_text
 from .citations import bibtex, reset
 from .errors import InputError
+from .interrupt import exit_on_interrupt
 
 __all__ = ["main"]
 
@@ -101,7 +102,8 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with exit_on_interrupt():  # Ctrl-C / SIGTERM: one line, exit 130 / 143
+                return super().invoke(ctx)
         except InputError as err:
             _fail(str(err))
         except click.exceptions.NoArgsIsHelpError:
@@ -384,6 +386,11 @@ def reach(experiment, masses, cl, method, model, precision, seed, backend, worke
               help="Local processes / LocalCluster workers (default: all cores).")
 @click.option("--connect-timeout", type=_POSITIVE_FLOAT, default=10.0, show_default=True,
               help="Seconds to wait for the dask scheduler.")
+@click.option("--no-worker-timeout", type=click.FloatRange(min=0.0), default=60.0,
+              show_default=True, help="dask: seconds to wait while the cluster has no "
+              "worker before stopping (0: wait forever).")
+@click.option("--max-points", type=_POSITIVE_INT, default=None,
+              help="Largest grid allowed (default 100000).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default=None,
               show_default="table",
               help="Format on stdout; with --output the file's extension decides.")
@@ -393,8 +400,8 @@ def reach(experiment, masses, cl, method, model, precision, seed, backend, worke
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
 @click.option("--cite", is_flag=True, help="Print BibTeX of the references used.")
 def scan(beams, energies, targets, masses, x_mins, x_max, method, model, precision, seed,
-         backend, scheduler, workers, connect_timeout, fmt, output, no_cache, no_progress,
-         cite) -> None:
+         backend, scheduler, workers, connect_timeout, no_worker_timeout, max_points, fmt,
+         output, no_cache, no_progress, cite) -> None:
     """σ on a grid: beams × energies × targets × masses × x_min, one row per point."""
     from .grid import check_output, make_grid
     from .grid import scan as _scan
@@ -403,9 +410,11 @@ def scan(beams, energies, targets, masses, x_mins, x_max, method, model, precisi
         fmt = _output_format(output, fmt, SCAN_OUTPUTS)
         check_output(output)
     grid = make_grid(list(beams), list(energies), list(targets), list(masses), list(x_mins),
-                     x_max=x_max, method=method, model=model, precision=precision, seed=seed)
+                     x_max=x_max, method=method, model=model, precision=precision, seed=seed,
+                     max_points=max_points)
     table = _scan(grid, backend=backend, workers=workers, scheduler=scheduler,
-                  connect_timeout=connect_timeout, cache=not no_cache,
+                  connect_timeout=connect_timeout, no_worker_timeout=no_worker_timeout or None,
+                  cache=not no_cache,
                   progress=not no_progress)
     n = table.counts()
     click.echo(f"scan: {len(table)} points ({n['computed']} computed, {n['cached']} from "

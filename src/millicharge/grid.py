@@ -35,7 +35,7 @@ from .errors import InputError
 from .etl import x_limits
 from .kinematics import Process
 from .materials import Material, get_material
-from .scan import CONNECT_TIMEOUT, evaluate
+from .scan import CONNECT_TIMEOUT, NO_WORKER_TIMEOUT, check_size, evaluate
 from .validation import ENERGY_MAX_GEV, is_real, show
 
 __all__ = ["COLUMNS", "OUTPUT_FORMATS", "Grid", "ScanTable", "make_grid", "scan"]
@@ -77,7 +77,7 @@ def _number(value: Any, option: str, rule: str) -> float:
     return x
 
 
-def parse_masses(values: Any) -> tuple[float, ...]:
+def parse_masses(values: Any, *, max_points: int | None = None) -> tuple[float, ...]:
     """Masses in GeV from numbers, lists or ``start:stop:n`` (n log-spaced points).
 
     >>> parse_masses(["0.01:1:3", "2"])
@@ -100,6 +100,7 @@ def parse_masses(values: Any) -> tuple[float, ...]:
             if not 0 < lo < hi or n < 1:
                 raise InputError(f"bad --mass value {w!r}: start:stop:n needs "
                                  "0 < start < stop and n ≥ 1")
+            check_size(len(out) + n, max_points, f"the mass list {w!r}")  # before allocating
             out += [float(m) for m in np.geomspace(lo, hi, n)]
             continue
         m = _number(w, "--mass", rule)
@@ -229,6 +230,7 @@ def make_grid(
     model: str = "mcp",
     precision: float = 1e-3,
     seed: int | None = 0,
+    max_points: int | None = None,
 ) -> Grid:
     """Validate a grid spec; every bad piece raises an :class:`InputError` naming it.
 
@@ -242,6 +244,8 @@ def make_grid(
     x_min : lower edges of x = E_miss/E, each in (0, 1).
     x_max : common upper edge of x.
     method, model, precision, seed : as for :func:`millicharge.cross_section`.
+    max_points : most points allowed (default :data:`millicharge.scan.MAX_POINTS`,
+        100000); checked before anything is allocated.
 
     Returns
     -------
@@ -255,8 +259,10 @@ def make_grid(
         raise InputError("--beam is empty: give 'e' and/or 'mu'")
     energies = _positive(energy, "--energy", "GeV", ENERGY_MAX_GEV)
     targets = _targets(target)
-    masses = parse_masses(mass)
+    masses = parse_masses(mass, max_points=max_points)
     x_mins = _fractions(x_min, "--x-min")
+    check_size(len(beams) * len(energies) * len(targets) * len(masses) * len(x_mins),
+               max_points)
     (x_max,) = _fractions(x_max, "--x-max")
     for x in x_mins:
         if x >= x_max:
@@ -397,6 +403,7 @@ def scan(
     workers: int | None = None,
     scheduler: str | None = None,
     connect_timeout: float = CONNECT_TIMEOUT,
+    no_worker_timeout: float | None = NO_WORKER_TIMEOUT,
     cache: bool = True,
     progress: bool = True,
 ) -> ScanTable:
@@ -410,6 +417,8 @@ def scan(
     workers : local processes (or LocalCluster workers); default all cores.
     scheduler : ``tcp://HOST:PORT`` of a running dask scheduler.
     connect_timeout : seconds to wait for that scheduler.
+    no_worker_timeout : dask: seconds to wait while the cluster has no worker before
+        failing (finished points stay cached); None waits forever.
     cache : read and write the on-disk cache (each point is stored as it finishes, so
         a killed scan resumes).
     progress : show a progress bar with points done / total and the ETA.
@@ -422,10 +431,15 @@ def scan(
     if not isinstance(grid, Grid):
         raise InputError("scan needs a Grid: build one with millicharge.grid.make_grid")
     points = grid.points()
-    open_index = [i for i, p in enumerate(points) if _is_open(p)]
+    from tqdm.auto import tqdm
+
+    with tqdm(points, desc="scan: kinematics", unit="pt", leave=False, mininterval=0.5,
+              disable=not progress or len(points) < 10_000) as checking:  # big grids only
+        open_index = [i for i, p in enumerate(checking) if _is_open(p)]
     start = time.perf_counter()
     results = evaluate([points[i] for i in open_index], backend=backend, workers=workers,
-                       scheduler=scheduler, connect_timeout=connect_timeout, cache=cache,
+                       scheduler=scheduler, connect_timeout=connect_timeout,
+                       no_worker_timeout=no_worker_timeout, cache=cache,
                        progress=progress, description="scan")
     elapsed = time.perf_counter() - start
     rows = []
