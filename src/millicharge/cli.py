@@ -484,19 +484,32 @@ def generate(experiment, mass, n_events, output, seed, model, epsilon) -> None:
 
 @main.command()
 def limits() -> None:
-    """List the existing-limit curves shipped with the package and their sources."""
+    """List the limit curves shipped with the package, their sources, and what is missing.
+
+    default = yes: shaded by `plot reach` unless --existing names others. verified = no:
+    provenance unclear, never drawn by default (ask with --existing KEY; loading warns).
+    Provenance of every file: data/limits/SOURCES.md in the package."""
     from .existing_limits import limit_info, limit_names, missing_limits
 
     rows = []
     for key in limit_names():
         info = limit_info(key)
         rows.append({"key": key, "category": info.get("category", ""),
+                     "default": "yes" if info.get("default", False) else "no",
+                     "verified": "yes" if info.get("verified", True) else "no",
                      "label": info.get("label", key), "citation": info.get("citation", "")})
-    click.echo(_table(rows, ["key", "category", "label", "citation"]))
+    click.echo(_table(rows, ["key", "category", "default", "verified", "label", "citation"]))
+    click.echo("\ndefault = yes: shaded by `millicharge plot reach` unless --existing names "
+               "other keys; verified = no: provenance unclear, never drawn by default.")
     missing = missing_limits()
     if missing:
-        click.echo("\nshown in the paper but not shipped (no digitised data): "
-                   + ", ".join(missing))
+        click.echo("\nShown in the paper's Fig. 4 but not drawn: no public digitisation found "
+                   "(not shipped, never invented):")
+        for key, entry in missing.items():
+            click.echo(f"  {key}: {entry['label']}; {entry['citation']}\n"
+                       f"      why: {entry['reason']}")
+        click.echo("Supply such a curve yourself with `millicharge plot reach --limits FILE` "
+                   "(grammar: help(millicharge.existing_limits.load_limit_file)).")
 
 
 @main.group()

@@ -1,29 +1,35 @@
 """Existing (and projected) limits in the (m_χ, ε) plane, shipped as package data.
 
-The curves are third-party digitisations copied unchanged from public repositories
-(FORESEE, HeavenlyMCP, CEPC-1903); ``data/limits/SOURCES.md`` records each file's origin
-and ``data/limits/index.toml`` registers it with its format, units (ε or ε²), kind,
-label and citation. None was drawn by this project. Curves that the seed paper's Fig. 4
-shows but for which no digitised data exist (SENSEI, the Emken et al. direct-detection
-region, the EDGES lines) are listed by :func:`missing_limits`, never invented.
+The curves are third-party digitisations copied from public repositories (FORESEE,
+HeavenlyMCP, CEPC-1903, exoticdarksectors/decaysimulation); ``data/limits/SOURCES.md``
+records each file's origin and ``data/limits/index.toml`` registers it with its format,
+units (ε or ε²), kind, label, citation and two flags: ``default`` (drawn in Fig. 4 unless
+other curves are asked for, :func:`default_limits`) and ``verified`` (``false`` where the
+provenance is unclear: never drawn by default, and loading it warns). None was drawn by
+this project. Curves that the seed paper's Fig. 4 shows but for which no public
+digitisation exists (the Emken et al. direct-detection region, the EDGES lines) are
+listed by :func:`missing_limits`, never invented.
 
 On loading, masses are converted to GeV, ε² to ε, and rows with ε = 10 (FORESEE's
 off-plot points that close a polygon upwards) or ε > 1 are dropped.
+
+User curves (:func:`load_limit_file`) follow one small grammar, whitespace or CSV, mass in
+GeV or MeV, ε or ε², with a header naming the columns (see that function).
 
     >>> curve = load_limit("LSND")
     >>> curve.kind, curve.label
     ('bound', 'LSND')
     >>> bool(0.01 <= curve.mass_gev.min() and curve.epsilon.min() < 2e-4)
     True
-    >>> "SENSEI" in missing_limits()
+    >>> "SENSEI" in default_limits() and "EDGES" in missing_limits()
     True
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import math
+import re
 import tomllib
 import warnings
 from dataclasses import dataclass
@@ -35,10 +41,11 @@ from typing import Any
 import numpy as np
 
 from .errors import InputError
-from .units import MeV
+from .units import GeV, MeV
 
 __all__ = [
     "LimitCurve",
+    "default_limits",
     "limit_info",
     "limit_names",
     "load_limit",
@@ -46,10 +53,20 @@ __all__ = [
     "missing_limits",
 ]
 
-_FORMATS = ("whitespace", "csv", "csv-index")
+_FORMATS = ("whitespace", "csv", "csv-index", "header")
 _KINDS = ("bound", "contour")
 _CATEGORIES = ("existing", "projection", "relic-target", "user")
 _SENTINEL = 10.0  # FORESEE closes excluded regions with rows at eps = 10
+
+# The header grammar of limit files (load_limit_file): column names, case-insensitive.
+_MASS_COLUMNS = {"mass_gev": "GeV", "mass[gev]": "GeV", "mass_mev": "MeV", "mass[mev]": "MeV"}
+_Y_COLUMNS = {"epsilon": "epsilon", "eps": "epsilon", "epsilon2": "epsilon2",
+              "eps2": "epsilon2", "epsilon^2": "epsilon2", "eps^2": "epsilon2"}
+_MASS_HELP = "mass_gev, mass_mev, mass[GeV] or mass[MeV]"
+_Y_HELP = "epsilon, eps, epsilon2, eps2, epsilon^2 or eps^2"
+_HEADER_HELP = f"a mass column ({_MASS_HELP}) then a coupling column ({_Y_HELP})"
+_COLUMNS_COMMENT = re.compile(r"#\s*columns\s*:(.*)", re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s*,\s*|\s+")
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,7 +74,8 @@ class LimitCurve:
     """A curve in the (m_χ, ε) plane. ``mass_gev`` in GeV; ``epsilon`` = charge / e.
 
     ``kind`` is ``"bound"`` (the region above the line is excluded or reached) or
-    ``"contour"`` (a closed polygon).
+    ``"contour"`` (a closed polygon). ``verified`` is ``False`` for a shipped curve of
+    unclear provenance (see ``data/limits/SOURCES.md``).
     """
 
     key: str
@@ -70,6 +88,7 @@ class LimitCurve:
     source: str = ""
     note: str = ""
     in_paper: bool = False
+    verified: bool = True
 
 
 def _data_dir() -> Any:
@@ -97,11 +116,25 @@ def limit_names(category: str | None = None) -> list[str]:
     return [k for k, v in _entries().items() if category is None or v["category"] == category]
 
 
+def default_limits() -> list[str]:
+    """Keys of the curated default set (``default = true`` in ``index.toml``), in index order.
+
+    These are the existing limits Fig. 4 shades when no others are asked for: published
+    accelerator limits of clear provenance (LSND, SLAC mQ, BEBC, ArgoNeuT, the milliQan
+    demonstrator, colliders and SENSEI at MINOS). Curves marked ``verified = false`` are
+    never in it.
+
+    >>> default_limits()[:3]
+    ['LSND', 'SLAC-mQ', 'BEBC']
+    """
+    return [k for k, v in _entries().items() if v.get("default", False)]
+
+
 def missing_limits() -> dict[str, dict[str, str]]:
-    """Constraints the paper's Fig. 4 shows for which no digitised data are shipped.
+    """Constraints the paper's Fig. 4 shows for which no public digitisation exists.
 
     Each value has ``label``, ``citation`` and ``reason``. A user can supply such a curve
-    as a CSV file (:func:`load_limit_file`).
+    as a file (:func:`load_limit_file`).
     """
     return {k: dict(v) for k, v in _index().get("missing", {}).items()}
 
@@ -111,10 +144,12 @@ def _resolve(key: str) -> str:
     lookup = {k.lower(): k for k in entries}
     name = lookup.get(key.lower())
     if name is None:
-        if key.lower() in {k.lower() for k in missing_limits()}:
+        missing = {k.lower(): v for k, v in missing_limits().items()}
+        if key.lower() in missing:
             raise InputError(
-                f"no digitised data for {key!r} (see missing_limits()); supply it with "
-                "load_limit_file(path) as a CSV with header mass_gev,epsilon"
+                f"no digitised curve of {missing[key.lower()]['label']} was found in any "
+                "public repository, so none is shipped (see `millicharge limits`); supply "
+                "your own with load_limit_file(path) or --limits FILE"
             )
         raise InputError(f"unknown limit {key!r}: allowed are {', '.join(entries)}")
     return name
@@ -137,8 +172,67 @@ def _read_columns(text: str, fmt: str) -> tuple[np.ndarray, np.ndarray]:
     return data[:, 1], data[:, 2]
 
 
+def _parse_limit_text(text: str, where: str) -> tuple[np.ndarray, np.ndarray, str, str]:
+    """Parse the limit-file grammar of :func:`load_limit_file`.
+
+    Returns ``(mass_gev, epsilon, mass_unit, y)`` where ``mass_unit``/``y`` are what the
+    header declared (``"GeV"``/``"MeV"``, ``"epsilon"``/``"epsilon2"``).
+    """
+    header: tuple[int, list[str]] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            match = _COLUMNS_COMMENT.fullmatch(line)
+            if match and header is None:
+                header = (lineno, _SEPARATOR.split(match.group(1).strip()))
+            continue
+        if header is None:
+            header = (lineno, _SEPARATOR.split(line))
+        else:
+            rows.append((lineno, _SEPARATOR.split(line)))
+    if header is None:
+        raise InputError(f"{where}: empty file, expected a header line such as "
+                         "'mass_gev,epsilon' and at least 2 data rows")
+    lineno, names = header
+    cols = [c.lower() for c in names]
+    if len(cols) != 2 or cols[0] not in _MASS_COLUMNS or cols[1] not in _Y_COLUMNS:
+        raise InputError(f"{where}: line {lineno}: unknown header {' '.join(names)!r}: "
+                         f"expected {_HEADER_HELP}")
+    unit, y = _MASS_COLUMNS[cols[0]], _Y_COLUMNS[cols[1]]
+    y_name = "epsilon^2" if y == "epsilon2" else "epsilon"
+    mass, yval = [], []
+    for lineno, cells in rows:
+        if len(cells) != 2:
+            raise InputError(f"{where}: line {lineno}: expected 2 columns (mass, {y_name}), "
+                             f"got {len(cells)}")
+        try:
+            m, v = float(cells[0]), float(cells[1])
+        except ValueError:
+            raise InputError(f"{where}: line {lineno}: non-numeric value in "
+                             f"{' '.join(cells)!r}: both columns must be numbers") from None
+        if not (math.isfinite(m) and m > 0):
+            raise InputError(f"{where}: line {lineno}: mass must be a positive number "
+                             f"(in {unit}), got {cells[0]}")
+        if not (math.isfinite(v) and 0 < v <= 1):
+            raise InputError(f"{where}: line {lineno}: {y_name} must be in (0, 1], "
+                             f"got {cells[1]}")
+        mass.append(m)
+        yval.append(v)
+    if len(mass) < 2:
+        raise InputError(f"{where}: need at least 2 data rows after the header, "
+                         f"got {len(mass)}")
+    scale = MeV if unit == "MeV" else GeV
+    eps = np.sqrt(np.array(yval)) if y == "epsilon2" else np.array(yval)
+    return np.array(mass) * scale, eps, unit, y
+
+
 def load_limit(key: str) -> LimitCurve:
     """Load a registered curve (key is case-insensitive), in GeV and ε.
+
+    A curve marked ``verified = false`` in the index loads with a :class:`UserWarning`.
 
     >>> c = load_limit("slac-mq-hmcp")      # stored as eps^2
     >>> bool(c.epsilon.min() > 1e-4)
@@ -147,17 +241,25 @@ def load_limit(key: str) -> LimitCurve:
     name = _resolve(key)
     entry = _entries()[name]
     fmt, y, kind = entry["format"], entry["y"], entry["kind"]
+    unit = entry.get("mass_unit", "GeV")
     if fmt not in _FORMATS or y not in ("epsilon", "epsilon2") or kind not in _KINDS:
         raise InputError(f"index.toml entry {name!r} is malformed (format/y/kind)")
     text = _data_dir().joinpath(entry["file"]).read_text(encoding="utf-8")
-    mass, yval = _read_columns(text, fmt)
-    if entry.get("mass_unit", "GeV") == "MeV":
-        mass = mass * MeV
-    keep = yval != _SENTINEL
-    mass, yval = mass[keep], yval[keep]
-    eps = np.sqrt(yval) if y == "epsilon2" else yval
+    if fmt == "header":
+        mass, eps, file_unit, file_y = _parse_limit_text(text, entry["file"])
+        if (file_unit, file_y) != (unit, y):
+            raise InputError(f"index.toml entry {name!r} says {unit}/{y}, the header of "
+                             f"{entry['file']} says {file_unit}/{file_y}")
+    else:
+        mass, yval = _read_columns(text, fmt)
+        if unit == "MeV":
+            mass = mass * MeV
+        keep = yval != _SENTINEL
+        mass, yval = mass[keep], yval[keep]
+        eps = np.sqrt(yval) if y == "epsilon2" else yval
     keep = eps <= 1.0
-    if not entry.get("verified", True):
+    verified = bool(entry.get("verified", True))
+    if not verified:
         warnings.warn(
             f"limit {name!r}: {entry.get('note', 'provenance unclear')}", UserWarning,
             stacklevel=2,
@@ -173,16 +275,32 @@ def load_limit(key: str) -> LimitCurve:
         source=entry.get("source", ""),
         note=entry.get("note", ""),
         in_paper=bool(entry.get("in_paper", False)),
+        verified=verified,
     )
 
 
 def load_limit_file(
     path: str | Path, label: str | None = None, citation: str = "", kind: str = "bound"
 ) -> LimitCurve:
-    """Load a user curve from a CSV file with header ``mass_gev,epsilon``.
+    """Load your own limit curve: whitespace or CSV, GeV or MeV, ε or ε², header first.
 
-    Lines starting with ``#`` are comments. Masses in GeV and ε must be positive numbers.
-    Any problem raises :class:`~millicharge.errors.InputError` with a one-line message.
+    The file's grammar (``--limits FILE`` on the command line reads the same):
+
+    * Blank lines and lines starting with ``#`` are ignored, except that a comment
+      ``# columns: <mass> <coupling>`` may serve as the header.
+    * The header is that comment or else the first other line: two column names,
+      case-insensitive. Mass: ``mass_gev`` or ``mass[GeV]`` (GeV), ``mass_mev`` or
+      ``mass[MeV]`` (MeV). Coupling: ``epsilon`` or ``eps`` (ε = charge/e), ``epsilon2``,
+      ``eps2``, ``epsilon^2`` or ``eps^2`` (ε²).
+    * Every following line is one point: two numbers separated by a comma (spaces
+      around it allowed) or by whitespace. Masses must be positive, ε (or ε²) in
+      (0, 1]; at least 2 points. Points are drawn in file order.
+
+    So ``mass_gev,epsilon`` / ``0.1,1e-3``, ``mass_mev epsilon2`` / ``100 1e-6`` and
+    ``# columns: mass[MeV] eps^2`` / ``100 1e-6`` all give the same point. ``kind`` is
+    ``"bound"`` (the region above the line is excluded) or ``"contour"`` (a closed
+    polygon). Any problem raises :class:`~millicharge.errors.InputError` with a one-line
+    message naming the file and line.
     """
     path = Path(path)
     if kind not in _KINDS:
@@ -190,45 +308,14 @@ def load_limit_file(
     if not path.is_file():
         raise InputError(f"limit file {str(path)!r} not found")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(f"cannot read limit file {str(path)!r}: {err}") from None
-    rows = [
-        (lineno, row)
-        for lineno, row in enumerate(csv.reader(io.StringIO(text)), start=1)
-        if row and not row[0].lstrip().startswith("#") and any(c.strip() for c in row)
-    ]
-    if not rows:
-        raise InputError(f"{path}: empty file, expected a header 'mass_gev,epsilon'")
-    header = [c.strip() for c in rows[0][1]]
-    if header != ["mass_gev", "epsilon"]:
-        got = ",".join(header)
-        raise InputError(
-            f"{path}: line {rows[0][0]}: header must be 'mass_gev,epsilon', got {got!r}"
-        )
-    if len(rows) < 2:
-        raise InputError(f"{path}: no data rows after the header 'mass_gev,epsilon'")
-    mass, eps = [], []
-    for lineno, row in rows[1:]:
-        if len(row) != 2:
-            raise InputError(f"{path}: line {lineno}: expected 2 columns, got {len(row)}")
-        try:
-            m, e = float(row[0]), float(row[1])
-        except ValueError:
-            raise InputError(
-                f"{path}: line {lineno}: non-numeric value in {','.join(row)!r}"
-            ) from None
-        for name, value in (("mass_gev", m), ("epsilon", e)):
-            if not (math.isfinite(value) and value > 0):
-                raise InputError(
-                    f"{path}: line {lineno}: {name} must be a positive number, got {value}"
-                )
-        mass.append(m)
-        eps.append(e)
+    mass, eps, _, _ = _parse_limit_text(text, str(path))
     return LimitCurve(
         key=path.stem,
-        mass_gev=np.array(mass),
-        epsilon=np.array(eps),
+        mass_gev=mass,
+        epsilon=eps,
         label=label or path.stem,
         citation=citation,
         kind=kind,

@@ -16,7 +16,7 @@ import numpy as np
 from . import plotting
 from .cross_sections import spectrum
 from .errors import InputError
-from .existing_limits import LimitCurve, load_limit, load_limit_file
+from .existing_limits import LimitCurve, default_limits, load_limit, load_limit_file
 from .experiments import Experiment, load_experiment
 from .reach import ReachTable, reach
 from .result import Spectrum
@@ -32,9 +32,10 @@ __all__ = [
     "reach_csv",
 ]
 
-DEFAULT_EXISTING = ("LSND", "SLAC-mQ", "BEBC", "ArgoNeuT", "milliQan-demo", "colliders")
-"""Existing limits drawn by default: the paper's accelerator bounds we have data for
-(LSND, SLAC mQ, BEBC) and the other published accelerator limits in the package."""
+DEFAULT_EXISTING = tuple(default_limits())
+"""Existing limits drawn by default (``default = true`` in ``data/limits/index.toml``): the
+paper's bounds we have data for (LSND, SLAC mQ, BEBC, SENSEI at MINOS) and the other
+published accelerator limits of clear provenance (ArgoNeuT, milliQan demonstrator, colliders)."""
 
 COLORS = {"na64mu": "tab:red", "ldmx": "tab:blue", "na64e": "tab:green",
           "ldmx-phase1": "tab:purple", "m3": "tab:orange", "m3-phase1": "tab:brown",
