@@ -31,6 +31,10 @@ GOOD = textwrap.dedent(
 
     [mesons]
     reference_lot = 2e16
+    reference_energy_gev = 8.0
+    reference_material = 'W'
+    reference_thickness_x0 = 0.0999
+    reference_x_min = 0.7
     n_rho = 6e10
     """
 )
@@ -114,6 +118,7 @@ def test_defaults(tmp_path: Path) -> None:
 def test_overrides_apply(tmp_path: Path) -> None:
     text = _replace('material = "W"', 'material = "W"\nA = 184.0\nX0 = 0.35')
     text = text.replace("thickness_cm = 0.035", "thickness_x0 = 2.0")
+    text = text.replace("reference_thickness_x0 = 0.0999", "reference_thickness_x0 = 2.0")
     exp = load_experiment(_write(tmp_path, text))
     assert exp.material.A == 184.0 and exp.material.Z == 74
     assert exp.thickness_cm == pytest.approx(0.7)

@@ -16,8 +16,11 @@ File layout (all energies in GeV, lengths in cm, densities in g/cm³)::
     x_min = 0.5                     # 0 < x_min < x_max
     x_max = 1.0                     # optional, default 1; x_max <= 1
     channels = ["brem"]             # subset of brem, rho, omega, phi
-    efficiency = 1.0                # optional, 0 < eff <= 1
+    efficiency = 1.0                # optional, 0 < eff <= 1 (a constant), or instead a table:
+    efficiency_masses_gev = [0.001, 0.1, 1.0]   #   masses (GeV, > 0, strictly increasing)
+    efficiency_values = [0.5, 0.7, 0.6]         #   efficiency at each mass, 0 <= eff <= 1
     background = 0.0                # optional, expected events >= 0
+    background_uncertainty = 0.0    # optional, absolute (events) >= 0; needs background > 0
     cl = 0.95                       # optional, 0 < cl < 1
     energy_loss = "none"            # optional: "none" (paper) or "mean" (muon beams only)
     dedx_gev_per_cm = 12.7e-3       # needed with energy_loss = "mean": mean dE/dx, GeV/cm
@@ -27,13 +30,30 @@ File layout (all energies in GeV, lengths in cm, densities in g/cm³)::
     material = "Pb"                 # symbol from data/materials.toml
     A = 207.0                       # optional overrides: Z, A, density, X0
     thickness_x0 = 40.0             # exactly one of thickness_x0, thickness_cm
+    form_factor = "elastic"         # optional: "elastic" (paper Eq. 10) or "elastic+inelastic"
 
-    [mesons]                        # needed when channels has rho, omega or phi
-    reference_lot = 2e16            # LOT at which the yields hold (paper Eq. 7)
-    n_rho = 6e10                    # N_V scales linearly with LOT (paper Eq. 5)
+    [mesons]                        # optional; without it meson yields are computed
+    source = "paper-eq7"            # "paper-eq7"/"typed" (yields below) or "computed"
+    reference_lot = 2e16            # typed: the setup the yields hold for (paper Eq. 7);
+    reference_energy_gev = 8.0      #   energy, material, thickness and x_min must match
+    reference_material = "Al"       #   this experiment's (an InputError otherwise);
+    reference_thickness_x0 = 0.4    #   N_V scales linearly with LOT (paper Eq. 5)
+    reference_x_min = 0.7
+    n_rho = 6e10
+    # computed (paper Eqs. 5-6, millicharge.mesons): optional sigma0_ub_<V> (μb per
+    # nucleon) and f_nuc_<V> replace the shipped photoproduction inputs
 
 Any problem raises :class:`~millicharge.errors.InputError` with a one-line message that
 names the file, the field and what is allowed.
+
+Detector response. The signal efficiency η multiplies every channel's yield (paper Eq. 4
+for the bremsstrahlung-like channel, Eq. 8 for the mesons). It is either one number or a
+table against the mass (m_χ, or m_A' for the dark photon): η(m) is interpolated linearly
+in ln m between the points and held constant beyond the first and the last one
+(:meth:`Experiment.efficiency_at`). The expected background b may carry an absolute
+uncertainty σ_b, which the limit marginalises with a Gamma prior of mean b and standard
+deviation σ_b (:func:`millicharge.statistics.upper_limit`); σ_b = 0 is the plain Poisson
+case.
 
     >>> exp = load_experiment("na64mu")
     >>> exp.beam, exp.energy_gev, f"{exp.leptons_on_target:.0e}"
@@ -56,8 +76,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
 from .constants import lepton_mass
 from .errors import InputError
+from .formfactors import FORM_FACTORS, FormFactor
 from .materials import Material, get_material
 from .validation import ENERGY_MAX_GEV, show
 
@@ -65,6 +89,7 @@ __all__ = [
     "CHANNELS",
     "ENERGY_LOSS_MODELS",
     "MESON_CHANNELS",
+    "MESON_YIELD_SOURCES",
     "Experiment",
     "MesonYields",
     "experiment_from_dict",
@@ -80,13 +105,22 @@ _TOP_REQUIRED = (
     "name", "description", "references", "beam", "energy_gev", "leptons_on_target",
     "x_min", "channels", "target",
 )
-_TOP_OPTIONAL = ("x_max", "efficiency", "background", "cl", "mesons", "energy_loss",
+_TOP_OPTIONAL = ("x_max", "efficiency", "efficiency_masses_gev", "efficiency_values",
+                 "background", "background_uncertainty", "cl", "mesons", "energy_loss",
                  "dedx_gev_per_cm", "depth_points")
 ENERGY_LOSS_MODELS = ("none", "mean")
 """Muon energy loss in the target: neglected (the paper) or the mean continuous loss,
 integrated over depth by :mod:`millicharge.thick_target`."""
-_TARGET_KEYS = ("material", "Z", "A", "density", "X0", "thickness_cm", "thickness_x0")
-_MESON_KEYS = ("reference_lot", "n_rho", "n_omega", "n_phi")
+_TARGET_KEYS = ("material", "Z", "A", "density", "X0", "thickness_cm", "thickness_x0",
+                "form_factor")
+_MESON_REFERENCE = ("reference_energy_gev", "reference_material", "reference_thickness_x0",
+                    "reference_x_min")
+_MESON_PHOTO = tuple(f"{k}_{m}" for k in ("sigma0_ub", "f_nuc") for m in ("rho", "omega", "phi"))
+_MESON_KEYS = ("source", "reference_lot", "n_rho", "n_omega", "n_phi", *_MESON_REFERENCE,
+               *_MESON_PHOTO)
+MESON_YIELD_SOURCES = ("paper-eq7", "typed", "computed")
+"""``[mesons] source``: yields typed for a reference setup (the paper's Eq. 7, or others) or
+computed from the target (paper Eqs. 5-6, :mod:`millicharge.mesons`)."""
 
 
 def _is_number(value: object) -> bool:
@@ -95,18 +129,49 @@ def _is_number(value: object) -> bool:
 
 @dataclass(frozen=True)
 class MesonYields:
-    """Vector-meson yields N_V at a reference number of leptons on target (paper Eq. 7).
+    """The ``[mesons]`` table: typed yields N_V for a reference setup, or computed ones.
 
-    N_V = LOT · f_brem · P_V (paper Eq. 5) is linear in LOT, so the yield for another
-    LOT is N_V · LOT / ``reference_lot``. A meson with no yield is ``None``.
+    Typed (``source`` ``"paper-eq7"`` or ``"typed"``): N_V at ``reference_lot`` leptons on
+    target (paper Eq. 7); N_V = LOT · f_brem · P_V (paper Eq. 5) is linear in LOT, so the
+    yield for another LOT is N_V · LOT / ``reference_lot``. A meson with no yield is
+    ``None``. The ``reference_*`` fields record the setup the yields hold for; an
+    :class:`Experiment` refuses typed yields whose setup is not its own.
+    Computed (``source = "computed"``): no yields; ``sigma0_ub`` and ``f_nuc`` ((meson,
+    value) pairs) replace the shipped photoproduction inputs of paper Eq. 6.
     """
 
-    reference_lot: float
+    reference_lot: float | None = None
     n_rho: float | None = None
     n_omega: float | None = None
     n_phi: float | None = None
+    source: str = "typed"
+    reference_energy_gev: float | None = None
+    reference_material: str | None = None
+    reference_thickness_x0: float | None = None
+    reference_x_min: float | None = None
+    sigma0_ub: tuple[tuple[str, float], ...] = ()
+    f_nuc: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
+        if self.source not in MESON_YIELD_SOURCES:
+            raise InputError(f"mesons.source must be one of {', '.join(MESON_YIELD_SOURCES)},"
+                             f" got {self.source!r}")
+        for name, pairs in (("sigma0_ub", self.sigma0_ub), ("f_nuc", self.f_nuc)):
+            for meson, value in pairs:
+                if meson not in MESON_CHANNELS or not (_is_number(value) and 0 < value < math.inf):
+                    raise InputError(f"mesons.{name}_{meson} must be a positive number, "
+                                     f"got {value!r}")
+        if self.source == "computed":
+            typed = [k for k in ("reference_lot", "n_rho", "n_omega", "n_phi", *_MESON_REFERENCE)
+                     if getattr(self, k) is not None]
+            if typed:
+                raise InputError(f"mesons.{typed[0]} is for typed yields; with source ="
+                                 " 'computed' N_V comes from paper Eqs. 5-6 (remove it)")
+            return
+        if self.sigma0_ub or self.f_nuc:
+            key = "sigma0_ub" if self.sigma0_ub else "f_nuc"
+            raise InputError(f"mesons.{key}_* is for source = 'computed'; typed yields"
+                             f" ({self.source!r}) do not use it")
         if not (_is_number(self.reference_lot) and 0 < self.reference_lot < math.inf):
             raise InputError(
                 f"mesons.reference_lot must be a positive number, got {self.reference_lot!r}"
@@ -117,6 +182,22 @@ class MesonYields:
                 raise InputError(
                     f"mesons.n_{meson} must be a number >= 0, got {value!r}"
                 )
+        for key in _MESON_REFERENCE:
+            value = getattr(self, key)
+            ok = isinstance(value, str) if key == "reference_material" else (
+                _is_number(value) and 0 < value < math.inf)
+            if value is not None and not ok:
+                raise InputError(f"mesons.{key} must be a "
+                                 f"{'string' if key == 'reference_material' else 'positive number'}"
+                                 f", got {value!r}")
+
+    def sigma0_ub_for(self, meson: str) -> float | None:
+        """σ₀ (μb) given for ``meson`` (computed yields), or None."""
+        return dict(self.sigma0_ub).get(meson)
+
+    def f_nuc_for(self, meson: str) -> float | None:
+        """f_nuc given for ``meson`` (computed yields), or None."""
+        return dict(self.f_nuc).get(meson)
 
     def scaled(self, meson: str, leptons_on_target: float) -> float:
         """N_V for ``leptons_on_target`` (paper Eq. 5: N_V ∝ LOT).
@@ -127,7 +208,7 @@ class MesonYields:
         if meson not in MESON_CHANNELS:
             raise InputError(f"unknown meson {meson!r}: allowed are {', '.join(MESON_CHANNELS)}")
         n = getattr(self, f"n_{meson}")
-        if n is None:
+        if n is None or self.reference_lot is None:
             raise InputError(f"no yield n_{meson} given in [mesons]")
         return float(n) * leptons_on_target / self.reference_lot
 
@@ -139,6 +220,13 @@ class Experiment:
     Energies in GeV, lengths in cm. ``thickness`` is in units of ``thickness_unit``
     (``"cm"`` or ``"X0"``); use :attr:`thickness_cm` for the length L_T of Eq. 4.
     ``target_overrides`` replaces Z, A, density or X0 of the shipped material.
+    ``form_factor`` is the target's atomic form factor (``"elastic"`` or
+    ``"elastic+inelastic"``, :mod:`millicharge.formfactors`).
+
+    Detector response (module docstring): ``efficiency`` is a constant in (0, 1], or
+    ``None`` when ``efficiency_masses_gev``/``efficiency_values`` give a table (use
+    :meth:`efficiency_at`); ``background_uncertainty`` is the absolute uncertainty of
+    ``background`` in events.
     """
 
     name: str
@@ -153,7 +241,7 @@ class Experiment:
     x_min: float
     x_max: float = 1.0
     channels: tuple[str, ...] = ("brem",)
-    efficiency: float = 1.0
+    efficiency: float | None = 1.0
     background: float = 0.0
     cl: float = 0.95
     target_overrides: tuple[tuple[str, float], ...] = ()
@@ -161,6 +249,10 @@ class Experiment:
     energy_loss: str = "none"
     dedx_gev_per_cm: float | None = None
     depth_points: int = 6
+    form_factor: str = "elastic"
+    efficiency_masses_gev: tuple[float, ...] = ()
+    efficiency_values: tuple[float, ...] = ()
+    background_uncertainty: float = 0.0
     source: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -193,19 +285,10 @@ class Experiment:
                 )
         if len(set(self.channels)) != len(self.channels):
             raise InputError(f"channels must not repeat a channel, got {list(self.channels)}")
-        if not (_is_number(self.efficiency) and 0.0 < self.efficiency <= 1.0):
-            raise InputError(f"efficiency must be a number in (0, 1], got {self.efficiency!r}")
-        if not (_is_number(self.background) and 0.0 <= self.background < math.inf):
-            raise InputError(f"background must be a number >= 0, got {self.background!r}")
+        self._check_detector()
+        self._check_form_factor()
         if not (_is_number(self.cl) and 0.0 < self.cl < 1.0):
             raise InputError(f"cl must be a number in (0, 1), got {self.cl!r}")
-        for meson in MESON_CHANNELS:
-            if meson in self.channels and (
-                self.mesons is None or getattr(self.mesons, f"n_{meson}") is None
-            ):
-                raise InputError(
-                    f"channel {meson!r} needs mesons.n_{meson} and mesons.reference_lot"
-                )
         material = self.material  # validates the symbol and the overrides
         if self.thickness_unit == "X0" and not math.isfinite(material.X0):
             raise InputError(
@@ -215,6 +298,120 @@ class Experiment:
         if not math.isfinite(material.density):
             raise InputError(f"target.density of {self.target!r} is unknown: give it in g/cm^3")
         self._check_energy_loss()
+        self._check_mesons()
+
+    def _check_mesons(self) -> None:
+        """Meson channels: typed yields need their reference setup, and it must be ours.
+
+        Typed yields (paper Eq. 7) hold for one beam energy, target and window; reusing them
+        for another setup would be silently wrong, so it is refused (rescaling with the
+        leptons on target is allowed). Without typed yields N_V is computed (paper Eqs. 5-6,
+        :mod:`millicharge.mesons`), which needs an electron beam.
+        """
+        channels = self.meson_channels
+        mesons = self.mesons
+        if not channels:
+            return
+        if mesons is None or mesons.source == "computed":
+            if self.beam != "e":
+                raise InputError(
+                    f"channels {list(channels)}: computed vector-meson yields (paper Eqs. 5-6)"
+                    " are for electron beams (meson production by muons is negligible, paper"
+                    " Sec. II); drop the meson channels or type yields in [mesons]")
+            return
+        for meson in channels:
+            if getattr(mesons, f"n_{meson}") is None:
+                raise InputError(
+                    f"channel {meson!r} needs mesons.n_{meson} and mesons.reference_lot"
+                    " (or mesons.source = 'computed')"
+                )
+        missing = [k for k in _MESON_REFERENCE if getattr(mesons, k) is None]
+        if missing:
+            raise InputError(
+                f"typed meson yields need the setup they hold for: mesons.{missing[0]} is"
+                f" missing (give all of {', '.join(_MESON_REFERENCE)}), or set"
+                " mesons.source = 'computed'")
+        ref = (mesons.reference_energy_gev, mesons.reference_material,
+               mesons.reference_thickness_x0, mesons.reference_x_min)
+        ours = (self.energy_gev, self.target, self.thickness_x0, self.x_min)
+        same = (math.isclose(ref[0], ours[0], rel_tol=1e-6) and ref[1] == ours[1]
+                and math.isclose(ref[2], ours[2], rel_tol=1e-3)
+                and math.isclose(ref[3], ours[3], rel_tol=1e-6))
+        if not same:
+            raise InputError(
+                f"[mesons] yields were typed for {ref[0]:g} GeV on {ref[1]} {ref[2]:g} X0 with"
+                f" x_min = {ref[3]:g}, but this experiment is {ours[0]:g} GeV on {ours[1]}"
+                f" {ours[2]:.4g} X0 with x_min = {ours[3]:g}: set mesons.source = 'computed'"
+                " (paper Eqs. 5-6) and remove the typed yields, or type yields for this setup")
+
+    def _check_form_factor(self) -> None:
+        if self.form_factor not in FORM_FACTORS:
+            raise InputError(f"target.form_factor must be one of "
+                             f"{', '.join(repr(f) for f in FORM_FACTORS)}, got "
+                             f"{show(self.form_factor)}")
+        object.__setattr__(self, "form_factor", str(FormFactor(self.form_factor)))
+
+    def _check_detector(self) -> None:
+        """Validate the efficiency (constant or table) and the background and its
+        uncertainty; a table is stored as tuples of floats and ``efficiency`` as None."""
+        masses, values = self.efficiency_masses_gev, self.efficiency_values
+        if masses == () and values == ():
+            if not (_is_number(self.efficiency) and 0.0 < self.efficiency <= 1.0):
+                raise InputError(f"efficiency must be a number in (0, 1], got "
+                                 f"{show(self.efficiency)}")
+        else:
+            if self.efficiency not in (None, 1.0):
+                raise InputError("give either efficiency (a constant) or efficiency_masses_gev"
+                                 " with efficiency_values (a table), not both")
+            masses = _number_tuple("efficiency_masses_gev", masses)
+            values = _number_tuple("efficiency_values", values)
+            if len(masses) != len(values):
+                raise InputError(f"efficiency_masses_gev and efficiency_values must have the "
+                                 f"same length, got {len(masses)} and {len(values)}")
+            if len(masses) < 2:
+                raise InputError("an efficiency table needs at least 2 points (one constant:"
+                                 " use efficiency)")
+            if not all(0.0 < m < math.inf for m in masses):
+                raise InputError(f"efficiency_masses_gev must be positive masses in GeV, got "
+                                 f"{show(list(masses))}")
+            if not np.all(np.diff(masses) > 0):
+                raise InputError(f"efficiency_masses_gev must be strictly increasing, got "
+                                 f"{show(list(masses))}")
+            if not all(0.0 <= v <= 1.0 for v in values):
+                raise InputError(f"efficiency_values must each lie in [0, 1], got "
+                                 f"{show(list(values))}")
+            object.__setattr__(self, "efficiency_masses_gev", masses)
+            object.__setattr__(self, "efficiency_values", values)
+            object.__setattr__(self, "efficiency", None)
+        if not (_is_number(self.background) and 0.0 <= self.background < math.inf):
+            raise InputError(f"background must be a number >= 0, got {self.background!r}")
+        sigma_b = self.background_uncertainty
+        if not (_is_number(sigma_b) and 0.0 <= sigma_b < math.inf):
+            raise InputError(f"background_uncertainty must be a number >= 0 (events), got "
+                             f"{show(sigma_b)}")
+        if sigma_b > 0 and self.background == 0:
+            raise InputError("background_uncertainty > 0 needs background > 0 (the Gamma "
+                             "prior of the background has mean background)")
+
+    def efficiency_at(self, mass: ArrayLike) -> NDArray[np.float64] | float:
+        """Signal efficiency η at ``mass`` (GeV; a number or an array).
+
+        The constant ``efficiency``, or the table interpolated linearly in ln m and held
+        constant beyond its ends (a mass ≤ 0 takes the first value).
+
+        >>> exp = dataclasses.replace(load_experiment("na64mu"), efficiency=None,
+        ...     efficiency_masses_gev=(0.01, 1.0), efficiency_values=(0.4, 0.8))
+        >>> round(exp.efficiency_at(0.1), 12), exp.efficiency_at([0.001, 10.0]).tolist()
+        (0.6, [0.4, 0.8])
+        """
+        m = np.asarray(mass, dtype=float)
+        if self.efficiency is not None:
+            eta = np.full(m.shape, float(self.efficiency))
+        else:
+            log_m = np.log(np.where(m > 0, m, self.efficiency_masses_gev[0]))
+            eta = np.interp(log_m, np.log(self.efficiency_masses_gev),
+                            np.asarray(self.efficiency_values, dtype=float))
+        return float(eta) if eta.ndim == 0 else eta
 
     def _check_energy_loss(self) -> None:
         """Validate energy_loss, dedx_gev_per_cm and depth_points (thick-target option)."""
@@ -274,10 +471,11 @@ class Experiment:
         return tuple(c for c in self.channels if c in MESON_CHANNELS)
 
     def meson_yield(self, meson: str) -> float:
-        """N_V for this experiment's LOT (paper Eqs. 5 and 7, linear in LOT)."""
-        if self.mesons is None:
-            raise InputError(f"experiment {self.name!r} has no [mesons] yields")
-        return self.mesons.scaled(meson, self.leptons_on_target)
+        """N_V for this experiment's LOT: typed (paper Eq. 7, linear in LOT) or computed
+        (paper Eqs. 5-6); see :func:`millicharge.mesons.meson_yield`."""
+        from .mesons import meson_yield
+
+        return meson_yield(self, meson)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict of the inputs and the derived target quantities, for listings/JSON."""
@@ -297,26 +495,41 @@ class Experiment:
                 "X0": mat.X0,
                 "thickness_cm": self.thickness_cm,
                 "thickness_x0": self.thickness_x0,
+                "form_factor": self.form_factor,
             },
             "x_min": self.x_min,
             "x_max": self.x_max,
             "channels": list(self.channels),
             "efficiency": self.efficiency,
             "background": self.background,
+            "background_uncertainty": self.background_uncertainty,
             "cl": self.cl,
             "energy_loss": self.energy_loss,
             "dedx_gev_per_cm": self.dedx_gev_per_cm,
             "depth_points": self.depth_points,
             "source": self.source,
         }
+        if self.efficiency is None:
+            out["efficiency_masses_gev"] = list(self.efficiency_masses_gev)
+            out["efficiency_values"] = list(self.efficiency_values)
         if self.mesons is not None:
             out["mesons"] = dataclasses.asdict(self.mesons)
+        elif self.meson_channels:
+            out["mesons"] = {"source": "computed"}
         return out
 
 
 def _positive(name: str, value: object) -> None:
     if not (_is_number(value) and 0.0 < value < math.inf):  # type: ignore[operator]
         raise InputError(f"{name} must be a positive number, got {value!r}")
+
+
+def _number_tuple(name: str, value: object) -> tuple[float, ...]:
+    """A list/tuple of finite numbers as a tuple of floats, else a one-line InputError."""
+    if not (isinstance(value, list | tuple) and all(_is_number(v) for v in value)
+            and all(math.isfinite(v) for v in value)):
+        raise InputError(f"{name} must be a list of finite numbers, got {show(value)}")
+    return tuple(float(v) for v in value)
 
 
 def _check_keys(table: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
@@ -380,15 +593,35 @@ def _from_dict(data: Mapping[str, Any], source: str) -> Experiment:
     if "mesons" in data:
         table = _get(data, "mesons", "table", "")
         _check_keys(table, _MESON_KEYS, "mesons.")
-        if "reference_lot" not in table:
+        kinds = {"source": "str", "reference_material": "str"}
+        values = {k: _get(table, k, kinds.get(k, "number"), "mesons.")
+                  for k in _MESON_KEYS if k in table}
+        typed = any(k in values for k in ("n_rho", "n_omega", "n_phi"))
+        values.setdefault("source", "typed" if typed else "computed")
+        if values["source"] != "computed" and "reference_lot" not in table:
             raise InputError("missing required field 'mesons.reference_lot'")
-        mesons = MesonYields(
-            **{k: _get(table, k, "number", "mesons.") for k in _MESON_KEYS if k in table}
-        )
+        photo = {name: tuple((k.rsplit("_", 1)[1], values.pop(k)) for k in _MESON_PHOTO
+                             if k.startswith(name) and k in values)
+                 for name in ("sigma0_ub", "f_nuc")}
+        mesons = MesonYields(**values, **photo)
     optional: dict[str, Any] = {
         k: _get(data, k, "number", "") for k in ("x_max", "efficiency", "background", "cl",
-                                                 "dedx_gev_per_cm") if k in data
+                                                 "dedx_gev_per_cm", "background_uncertainty")
+        if k in data
     }
+    table_keys = [k for k in ("efficiency_masses_gev", "efficiency_values") if k in data]
+    if table_keys:
+        if "efficiency" in data:
+            raise InputError("give either efficiency (a constant) or efficiency_masses_gev "
+                             "with efficiency_values (a table), not both")
+        if len(table_keys) == 1:
+            raise InputError("an efficiency table needs both efficiency_masses_gev and "
+                             "efficiency_values")
+        optional["efficiency"] = None
+        for k in table_keys:
+            optional[k] = _number_tuple(k, data[k])
+    if "form_factor" in target:
+        optional["form_factor"] = _get(target, "form_factor", "str", "target.")
     if "energy_loss" in data:
         optional["energy_loss"] = _get(data, "energy_loss", "str", "")
     if "depth_points" in data:
