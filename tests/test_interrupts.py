@@ -22,7 +22,7 @@ import pytest
 from millicharge import InputError
 from millicharge.grid import make_grid, parse_masses
 from millicharge.interrupt import Interrupted, Terminated, as_interrupted, exit_on_interrupt
-from millicharge.scan import MAX_POINTS, check_size
+from millicharge.scan import MAX_POINTS, WorkerError, check_size, evaluate
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -258,3 +258,50 @@ def test_cli_refuses_a_huge_grid_in_one_line(tmp_path):
     assert err.splitlines() == [
         "Error: the mass list '0.01:1:1000000000' has 1000000000 points, more than the "
         "limit of 100000: raise it with --max-points (max_points=) or split the scan"]
+
+
+# --- the process pool in-process: errors and lost workers -------------------------------
+
+
+def _jobs(masses, precision=3e-2):
+    return [dict(beam="e", energy=8.0, target="Al", mass=m, x_min=0.7, precision=precision)
+            for m in masses]
+
+
+def test_an_error_in_a_worker_is_raised_as_is_and_no_worker_survives():
+    jobs = _jobs([0.05, 0.1])
+    jobs.append(dict(jobs[0], beam="tau"))
+    with pytest.raises(InputError) as info:
+        evaluate(jobs, backend="processes", workers=2, cache=False, progress=False)
+    with pytest.raises(InputError) as direct:
+        evaluate(jobs[2:], backend="serial", cache=False, progress=False)
+    assert str(info.value) == str(direct.value)
+    assert _alive(psutil.Process().children(recursive=True)) == []
+
+
+def test_a_killed_worker_fails_the_scan_in_one_line_and_finished_points_stay(tmp_path):
+    import threading
+
+    jobs = _jobs([0.02 * (1 + i) for i in range(6)], precision=3e-3)
+    me = psutil.Process()
+    victims: list[int] = []
+
+    def kill_one():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not victims:
+            kids = me.children()
+            if kids and _cached(Path(os.environ["MILLICHARGE_CACHE_DIR"])) >= 1:
+                victims.append(kids[0].pid)
+                os.kill(kids[0].pid, signal.SIGKILL)
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=kill_one)
+    thread.start()
+    with pytest.raises(WorkerError, match=r"a worker process died \(exit code -9\) computing "
+                       r"point \d of 6; finished points are cached, rerun to resume"):
+        evaluate(jobs, backend="processes", workers=2, progress=False)
+    thread.join()
+    assert victims and _alive(me.children(recursive=True)) == []
+    finished = _cached(Path(os.environ["MILLICHARGE_CACHE_DIR"]))
+    again = evaluate(jobs, backend="processes", workers=2, progress=False)
+    assert sum(r.cached for r in again) == finished

@@ -59,6 +59,7 @@ __all__ = [
     "CONNECT_TIMEOUT",
     "MAX_POINTS",
     "NO_WORKER_TIMEOUT",
+    "WorkerError",
     "check_scheduler_address",
     "check_size",
     "evaluate",
@@ -274,8 +275,12 @@ def _cached(job: dict[str, Any]) -> CrossSection | None:
     return cross_section(**job, lookup_only=True)
 
 
-class WorkerError(RuntimeError):
-    """A worker process died without reporting (killed, out of memory, …)."""
+class WorkerError(InputError):
+    """A worker process died without reporting (killed, out of memory, …).
+
+    Not bad input, but reported the same way: one line (the command line prints it
+    without a traceback); the finished points are cached and a rerun resumes.
+    """
 
 
 class _RemoteTraceback(Exception):
