@@ -51,6 +51,7 @@ from typing import Any
 
 from . import atomic
 from .errors import InputError
+from .formfactors import FORM_FACTORS
 
 __all__ = [
     "CACHE_FORMAT",
@@ -189,13 +190,18 @@ def _flag(v: Any) -> bool:
     return isinstance(v, bool)
 
 
+def _form_factor(v: Any) -> bool:
+    return v in FORM_FACTORS
+
+
 Schema = Mapping[str, Callable[[Any], bool]]
 
 CROSS_SECTION_RECORD: Schema = {
     "sigma_pb": _finite, "error_pb": _non_negative, "method": _text, "beam": _text,
     "energy_gev": _positive, "target": _text, "mass_gev": _non_negative, "x_min": _finite,
     "x_max": _finite, "epsilon": _positive, "chi2_dof": _real, "Q": _real, "n_eval": _count,
-    "model": _text, "seed": _seed, "unit": _text, "wall_s": _real, "cached": _flag,
+    "model": _text, "seed": _seed, "unit": _text, "form_factor": _form_factor,
+    "wall_s": _real, "cached": _flag,
 }
 """A stored :class:`~millicharge.result.CrossSection` (its ``to_dict()``, at ε = 1)."""
 

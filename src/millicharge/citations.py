@@ -37,6 +37,25 @@ BIBTEX: dict[str, str] = {
   title = {Pair Production and Bremsstrahlung of Charged Leptons},
   journal = {Rev. Mod. Phys.}, volume = {46}, pages = {815}, year = {1974}
 }""",
+    "bjorken2009": """@article{Bjorken:2009mm,
+  author = {Bjorken, James D. and Essig, Rouven and Schuster, Philip and Toro, Natalia},
+  title = {New Fixed-Target Experiments to Search for Dark Gauge Forces},
+  journal = {Phys. Rev. D}, volume = {80}, pages = {075018}, year = {2009},
+  eprint = {0906.0580}, archivePrefix = {arXiv}
+}""",
+    "cousins-highland1992": """@article{CousinsHighland1992,
+  author = {Cousins, Robert D. and Highland, Virgil L.},
+  title = {Incorporating systematic uncertainties into an upper limit},
+  journal = {Nucl. Instrum. Meth. A}, volume = {320}, pages = {331--335}, year = {1992}
+}""",
+    "cousins2008": """@article{CousinsLinnemannTucker2008,
+  author = {Cousins, Robert D. and Linnemann, James T. and Tucker, Jordan},
+  title = {Evaluation of three methods for calculating statistical significance when
+           incorporating a systematic uncertainty into a test of the background-only
+           hypothesis for a {P}oisson process},
+  journal = {Nucl. Instrum. Meth. A}, volume = {595}, pages = {480--501}, year = {2008},
+  eprint = {physics/0702156}, archivePrefix = {arXiv}
+}""",
     "schuster2022": """@article{Schuster:2021mlr,
   author = {Schuster, Philip and Toro, Natalia and Zhou, Kevin},
   title = {Interpreting electron-nuclear scattering with invisible vector mesons},

@@ -8,6 +8,12 @@
 ``method="etl"`` (default) integrates the exact |M|² with VEGAS (:mod:`millicharge.etl`);
 ``method="ww"`` is the Weizsäcker–Williams approximation (:mod:`millicharge.ww`). Both
 take and return the same things; σ ∝ ε² is applied at the end.
+
+``form_factor`` chooses the atomic form factor G₂ of the target
+(:mod:`millicharge.formfactors`): ``"elastic"`` (the paper's Eq. 10, the default, numbers
+unchanged) or ``"elastic+inelastic"``, which adds the inelastic atomic term of Tsai,
+Rev. Mod. Phys. 46 (1974) 815, Eq. (3.39) and Bjorken, Essig, Schuster, Toro, PRD 80
+(2009) 075018, Eq. (A19) (about 1/Z of the elastic one for light vectors).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from . import cache as _cache
 from . import etl, validation
 from .citations import cite
 from .errors import InputError
+from .formfactors import FormFactor, check_form_factor
 from .kinematics import (
     MODELS,
     Process,
@@ -40,7 +47,8 @@ METHODS = ("etl", "ww")
 
 
 def _check_options(method: str, model: str, precision: float, epsilon: float,
-                   seed: int | None) -> tuple[float, float, int | None]:
+                   seed: int | None, form_factor: str = FormFactor.ELASTIC,
+                   ) -> tuple[float, float, int | None, FormFactor]:
     """Validate the options shared by :func:`cross_section` and :func:`spectrum`.
 
     ε must lie in :data:`~millicharge.validation.EPSILON_RANGE`: σ is computed at ε = 1
@@ -57,7 +65,13 @@ def _check_options(method: str, model: str, precision: float, epsilon: float,
     epsilon = validation.real("epsilon", epsilon, f"a number in [{eps_lo:g}, {eps_hi:g}]")
     if not eps_lo <= epsilon <= eps_hi:
         raise InputError(f"epsilon must lie in [{eps_lo:g}, {eps_hi:g}], got {epsilon!r}")
-    return precision, epsilon, validation.seed(seed)
+    return precision, epsilon, validation.seed(seed), check_form_factor(form_factor)
+
+
+def _cite(method: str, form_factor: FormFactor) -> None:
+    cite("gninenko2025", "lepage2021" if method == "etl" else "kim-tsai1973")
+    if form_factor is FormFactor.ELASTIC_INELASTIC:
+        cite("tsai1974", "bjorken2009")
 
 
 def _target_name(target: str | Material) -> str:
@@ -78,6 +92,7 @@ def cross_section(
     precision: float = 1e-3,
     seed: int | None = 0,
     nucleus_mass: float | None = None,
+    form_factor: str = "elastic",
     cache: bool = False,
     lookup_only: bool = False,
 ) -> CrossSection | None:
@@ -97,6 +112,8 @@ def cross_section(
     precision : target relative Monte Carlo error (ETL), in (0, 1).
     seed : random seed (ETL), None or an integer ≥ 0; the same seed gives the same number.
     nucleus_mass : override M_N in GeV, > 0 (validation only).
+    form_factor : ``"elastic"`` (paper Eq. 10, default) or ``"elastic+inelastic"``
+        (adds the inelastic atomic term; module docstring).
 
     Every argument is checked before any work; a bad one raises
     :class:`~millicharge.errors.InputError` with one line naming it. Numbers must be
@@ -106,7 +123,8 @@ def cross_section(
         the ε = 1 result, so any ε reuses it.
     lookup_only : return the cached result, or None without computing anything.
     """
-    precision, epsilon, seed = _check_options(method, model, precision, epsilon, seed)
+    precision, epsilon, seed, form = _check_options(method, model, precision, epsilon, seed,
+                                                    form_factor)
     x_min, x_max = validate_x_range(x_min, x_max)
     if nucleus_mass is not None:
         nucleus_mass = validation.real("nucleus_mass", nucleus_mass,
@@ -120,10 +138,10 @@ def cross_section(
     lo, hi = etl.x_limits(proc, x_min, x_max, model)
     if lo >= hi:
         raise InputError(closed_window_message(proc, model, x_min, x_max))
-    cite("gninenko2025", "lepage2021" if method == "etl" else "kim-tsai1973")
+    _cite(method, form)
     key = None
     if cache or lookup_only:
-        key = _key(proc, x_min, x_max, method, model, precision, seed, nucleus_mass)
+        key = _key(proc, x_min, x_max, method, model, precision, seed, nucleus_mass, form)
         record = _cache.load(key, _cache.CROSS_SECTION_RECORD)
         if record is not None:
             return _scaled(CrossSection(**{**record, "cached": True}), float(epsilon))
@@ -131,20 +149,21 @@ def cross_section(
             return None
     start = time.perf_counter()
     if method == "etl":
-        f, dim = etl.make_integrand(proc, x_range=(lo, hi), model=model, nucleus_mass=nucleus_mass)
+        f, dim = etl.make_integrand(proc, x_range=(lo, hi), model=model,
+                                    nucleus_mass=nucleus_mass, form_factor=form)
         res = etl.integrate(f, dim, precision=precision, seed=seed)
         value, error = res.value, res.error
         extra = {"chi2_dof": res.chi2_dof, "Q": res.Q, "n_eval": res.n_eval}
     else:
         from . import ww
 
-        value, error = ww.cross_section(proc, lo, hi, model=model)
+        value, error = ww.cross_section(proc, lo, hi, model=model, form_factor=form)
         extra = {}
     result = CrossSection(
         sigma_pb=value, error_pb=error, method=method, beam=beam,
         energy_gev=float(energy), target=_target_name(target), mass_gev=float(mass),
         x_min=x_min, x_max=x_max, epsilon=1.0, model=model, seed=seed,
-        wall_s=time.perf_counter() - start, **extra,
+        form_factor=str(form), wall_s=time.perf_counter() - start, **extra,
     )
     if key is not None:
         _cache.store(key, result.to_dict())
@@ -177,7 +196,7 @@ def remember(job: dict, result: CrossSection) -> bool:
     proc = Process.make(bound["beam"], bound["energy"], bound["target"], bound["mass"],
                         model=None)  # already computed: no threshold check
     key = _key(proc, x_min, x_max, bound["method"], bound["model"], bound["precision"],
-               bound["seed"], bound["nucleus_mass"])
+               bound["seed"], bound["nucleus_mass"], check_form_factor(bound["form_factor"]))
     if _cache.load(key, _cache.CROSS_SECTION_RECORD) is not None:
         return False
     record = dataclasses.replace(_scaled(result, 1.0), cached=False).to_dict()
@@ -185,18 +204,22 @@ def remember(job: dict, result: CrossSection) -> bool:
 
 
 def _key(proc, x_min, x_max, method, model, precision, seed, nucleus_mass,
-         kind: str = "cross_section") -> str:
+         form_factor: FormFactor = FormFactor.ELASTIC, kind: str = "cross_section") -> str:
     """Cache key: every physics input and the precision and seed (ETL); the engine
-    fingerprint (code, data, library versions) is added by :func:`millicharge.cache.cache_key`."""
-    return _cache.cache_key(
-        {
-            "kind": kind, "beam": proc.beam, "energy": proc.energy,
-            "target": dataclasses.asdict(proc.target), "mass": proc.mass,
-            "x_min": x_min, "x_max": x_max, "method": method, "model": model,
-            "precision": float(precision) if method == "etl" else None,
-            "seed": seed if method == "etl" else None, "nucleus_mass": nucleus_mass,
-        }
-    )
+    fingerprint (code, data, library versions) is added by :func:`millicharge.cache.cache_key`.
+
+    The form factor enters only when it is not ``"elastic"``, so the key of an elastic
+    result is the one it had before the option existed."""
+    inputs = {
+        "kind": kind, "beam": proc.beam, "energy": proc.energy,
+        "target": dataclasses.asdict(proc.target), "mass": proc.mass,
+        "x_min": x_min, "x_max": x_max, "method": method, "model": model,
+        "precision": float(precision) if method == "etl" else None,
+        "seed": seed if method == "etl" else None, "nucleus_mass": nucleus_mass,
+    }
+    if form_factor is not FormFactor.ELASTIC:
+        inputs["form_factor"] = str(form_factor)
+    return _cache.cache_key(inputs)
 
 
 def _scaled(result: CrossSection, epsilon: float) -> CrossSection:
@@ -220,14 +243,17 @@ def spectrum(
     epsilon: float = 1.0,
     precision: float = 3e-3,
     seed: int | None = 0,
+    form_factor: str = "elastic",
     cache: bool = False,
 ) -> Spectrum:
     """dσ/dx in pb at each x (0 < x < 1); exactly 0 where kinematics forbids it.
 
     ETL points are independent VEGAS integrals with seeds ``seed + i``; with ``cache``
-    each finished point is stored on disk (at ε = 1) and reused.
+    each finished point is stored on disk (at ε = 1) and reused. The other arguments
+    are those of :func:`cross_section` (``form_factor`` included).
     """
-    precision, epsilon, seed = _check_options(method, model, precision, epsilon, seed)
+    precision, epsilon, seed, form = _check_options(method, model, precision, epsilon, seed,
+                                                    form_factor)
     xs = validation.real_array("x", x, "finite numbers in (0, 1)")
     if np.any((xs <= 0) | (xs >= 1)):
         raise InputError(f"x must be finite numbers in (0, 1), got {validation.show(x)}")
@@ -240,7 +266,7 @@ def spectrum(
 
         inside = (xs > lo) & (xs < hi)
         if inside.any():
-            values[inside] = ww.dsigma_dx(proc, xs[inside], model=model)
+            values[inside] = ww.dsigma_dx(proc, xs[inside], model=model, form_factor=form)
     else:
         for i, xi in enumerate(xs):
             if not lo < xi < hi:
@@ -249,21 +275,22 @@ def spectrum(
             key = None
             if cache:
                 key = _key(proc, float(xi), float(xi), method, model, precision, point_seed,
-                           None, kind="dsigma_dx")
+                           None, form, kind="dsigma_dx")
                 record = _cache.load(key, _cache.DSIGMA_DX_RECORD)
                 if record is not None:
                     values[i], errors[i] = record["value"], record["error"]
                     continue
-            f, dim = etl.make_integrand(proc, x_fixed=float(xi), model=model)
+            f, dim = etl.make_integrand(proc, x_fixed=float(xi), model=model,
+                                        form_factor=form)
             res = etl.integrate(f, dim, precision=precision, seed=point_seed)
             values[i], errors[i] = res.value, res.error
             if key is not None:
                 _cache.store(key, {"value": res.value, "error": res.error,
                                    "chi2_dof": res.chi2_dof, "n_eval": res.n_eval})
-    cite("gninenko2025", "lepage2021" if method == "etl" else "kim-tsai1973")
+    _cite(method, form)
     eps2 = float(epsilon) ** 2
     return Spectrum(
         x=xs, dsigma_dx_pb=values * eps2, error_pb=errors * eps2, method=method, beam=beam,
         energy_gev=float(energy), target=_target_name(target), mass_gev=float(mass),
-        epsilon=float(epsilon), model=model,
+        epsilon=float(epsilon), model=model, form_factor=str(form),
     )

@@ -3,7 +3,7 @@
 Shipped experiments live in ``data/experiments/*.toml`` (one file per experiment, every
 line commented with its source); a user file with the same layout is loaded from a path.
 Values for NA64μ and LDMX are those of the seed paper (Gninenko et al., "Probing
-millicharged particles with NA64μ and LDMX", Sec. II; SPEC §7).
+millicharged particles with NA64μ and LDMX", Sec. II).
 
 File layout (all energies in GeV, lengths in cm, densities in g/cm³)::
 

@@ -468,5 +468,5 @@ def n_signal_meson(
     return (
         meson_yield(experiment, meson)
         * branching_chi(meson, mass, epsilon, br_set)
-        * experiment.efficiency
+        * experiment.efficiency_at(mass)  # constant, or the table η(m_χ)
     )

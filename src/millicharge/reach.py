@@ -2,8 +2,10 @@
 
 For each mass the bremsstrahlung-like yield (paper Eq. 4) and the vector-meson yields
 (Eqs. 5–8, 11) are computed at ε = 1; since every yield ∝ ε²,
-ε_lim = √(s_up / N(ε = 1)) per channel and for their sum (SPEC §6), with s_up from
-:func:`millicharge.statistics.upper_limit` for the experiment's background and CL.
+ε_lim = √(s_up / N(ε = 1)) per channel and for their sum, with s_up from
+:func:`millicharge.statistics.upper_limit` for the experiment's background (and its
+uncertainty) and CL. The experiment's signal efficiency (a constant or a table against
+the mass) multiplies every channel at each mass.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from . import validation
 from .errors import InputError
 from .etl import x_limits
 from .experiments import Experiment, load_experiment
+from .formfactors import check_form_factor
 from .kinematics import Process, check_model
 from .mesons import n_signal_meson
 from .scan import evaluate
@@ -168,6 +171,7 @@ def reach(
     progress: bool = True,
     energy_loss: bool | None = None,
     scheduler: str | None = None,
+    form_factor: str | None = None,
 ) -> ReachTable:
     """Projected ε_lim(m) of ``experiment`` (name, TOML path or :class:`Experiment`).
 
@@ -177,6 +181,13 @@ def reach(
     :func:`millicharge.scan.evaluate`; a ``tcp://HOST:PORT`` scheduler means dask).
     ``energy_loss``: True/False switches the muon's mean energy loss in the target on/off
     (:mod:`millicharge.thick_target`); None keeps the experiment file's setting.
+    ``form_factor``: ``"elastic"`` or ``"elastic+inelastic"`` (:mod:`millicharge.formfactors`);
+    None keeps the experiment's (``[target] form_factor``, default ``"elastic"``).
+
+    ``meta`` records what the numbers rest on: CL and s_up, method, model, precision, seed,
+    the background and its uncertainty, the efficiency (a number, or the table as
+    ``{"masses_gev": [...], "values": [...]}``), the channels, the form factor, the energy
+    loss and, where the experiment has one, its transport.
 
     Returns a :class:`ReachTable` with columns ``mass_gev``, ``sigma_pb``,
     ``sigma_error_pb``, ``n_signal_eps1_<channel>``, ``epsilon_<channel>`` and
@@ -186,6 +197,7 @@ def reach(
     m = default_masses() if masses is None else check_masses(masses)
     precision, seed = _check_options(method, model, precision, seed, backend, workers,
                                      scheduler, cache, progress, energy_loss)
+    form = str(check_form_factor(exp.form_factor if form_factor is None else form_factor))
     if energy_loss is not None:
         from .thick_target import with_energy_loss
 
@@ -193,7 +205,8 @@ def reach(
     confidence = exp.cl if cl is None else validation.real("cl", cl, "None or a number in (0, 1)")
     if not 0.0 < confidence < 1.0:
         raise InputError(f"cl must lie in (0, 1), got {confidence!r}")
-    s_up = upper_limit(background=exp.background, cl=confidence)
+    s_up = upper_limit(background=exp.background, cl=confidence,
+                       background_uncertainty=exp.background_uncertainty)
     n_points = len(m)
     cols: dict[str, np.ndarray] = {"mass_gev": m}
     total = np.zeros(n_points)
@@ -204,12 +217,12 @@ def reach(
         sigma, err = brem_cross_sections(exp, m, method=method, model=model,
                                          precision=precision, seed=seed, backend=backend,
                                          workers=workers, cache=cache, progress=progress,
-                                         scheduler=scheduler)
+                                         scheduler=scheduler, form_factor=form)
     elif "brem" in channels:
         sigma, err = _brem_cross_sections(exp, m, method, model, precision, seed, backend,
-                                          workers, cache, progress, scheduler)
+                                          workers, cache, progress, scheduler, form)
     if "brem" in channels:
-        n_brem = np.asarray(n_signal_brem(exp, sigma)) * np.ones(n_points)
+        n_brem = np.asarray(n_signal_brem(exp, sigma, mass=m)) * np.ones(n_points)
         cols["sigma_pb"], cols["sigma_error_pb"] = sigma, err
         cols["n_signal_eps1_brem"] = n_brem
         total += n_brem
@@ -225,10 +238,17 @@ def reach(
         else:
             cols[f"epsilon_{ch}"] = np.full(n_points, np.nan)
     cols["epsilon_combined"] = _eps(total, s_up)
+    efficiency: float | dict[str, list[float]] = exp.efficiency if exp.efficiency is not None \
+        else {"masses_gev": list(exp.efficiency_masses_gev),
+              "values": list(exp.efficiency_values)}
     meta = {"cl": confidence, "s_up": s_up, "method": method, "model": model,
             "precision": precision, "seed": seed, "background": exp.background,
-            "efficiency": exp.efficiency, "channels": channels,
-            "energy_loss": exp.energy_loss}
+            "background_uncertainty": exp.background_uncertainty,
+            "efficiency": efficiency, "channels": channels,
+            "energy_loss": exp.energy_loss, "form_factor": form}
+    transport = getattr(exp, "transport", None)
+    if transport is not None:
+        meta["transport"] = transport
     return ReachTable(experiment=exp.name, columns=cols, meta=meta)
 
 
@@ -268,7 +288,7 @@ def _eps(n: np.ndarray, s_up: float) -> np.ndarray:
 
 
 def _brem_cross_sections(exp, masses, method, model, precision, seed, backend, workers,
-                         cache, progress, scheduler=None):
+                         cache, progress, scheduler=None, form_factor="elastic"):
     """σ(x_min, x_max) at ε = 1 for each open mass; 0 where the channel is closed."""
     sigma = np.zeros(len(masses))
     err = np.zeros(len(masses))
@@ -282,7 +302,8 @@ def _brem_cross_sections(exp, masses, method, model, precision, seed, backend, w
             continue  # the signal window is kinematically closed at this mass
         jobs.append(dict(beam=exp.beam, energy=exp.energy_gev, target=exp.material,
                          mass=float(mass), x_min=exp.x_min, x_max=exp.x_max, method=method,
-                         model=model, precision=precision, seed=seed))
+                         model=model, precision=precision, seed=seed,
+                         form_factor=form_factor))
         index.append(i)
     results = evaluate(jobs, backend=backend, workers=workers, scheduler=scheduler,
                        cache=cache, progress=progress, description=f"{exp.name} σ")

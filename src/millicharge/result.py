@@ -17,7 +17,8 @@ class CrossSection:
     quadrature such as WW). ``epsilon`` has already been applied (σ ∝ ε²). ``wall_s``
     is the wall time of the original computation (kept in the cache, so a cached result
     reports it too) and ``cached`` says whether this result was read from the cache;
-    neither takes part in ``==``.
+    neither takes part in ``==``. ``form_factor`` is the atomic form factor used
+    (``"elastic"``, paper Eq. 10, or ``"elastic+inelastic"``; :mod:`millicharge.formfactors`).
     """
 
     sigma_pb: float
@@ -36,6 +37,7 @@ class CrossSection:
     model: str = "mcp"
     seed: int | None = None
     unit: str = "pb"
+    form_factor: str = "elastic"
     wall_s: float = field(default=float("nan"), compare=False)
     cached: bool = field(default=False, compare=False)
 
@@ -49,7 +51,7 @@ class CrossSection:
 
 @dataclass(frozen=True)
 class Spectrum:
-    """dσ/dx at the points ``x`` in pb, with Monte Carlo errors."""
+    """dσ/dx at the points ``x`` in pb, with Monte Carlo errors, and the form factor used."""
 
     x: np.ndarray
     dsigma_dx_pb: np.ndarray
@@ -61,6 +63,7 @@ class Spectrum:
     mass_gev: float
     epsilon: float = 1.0
     model: str = "mcp"
+    form_factor: str = "elastic"
     extra: dict = field(default_factory=dict)
 
     def rows(self) -> list[dict]:

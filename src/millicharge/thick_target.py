@@ -1,6 +1,6 @@
 r"""Thick targets: the muon's mean energy loss, integrated over the target depth.
 
-The paper (Gninenko et al., Sec. II.2; SPEC §7) neglects the muon's energy loss in the
+The paper (Gninenko et al., Sec. II.2) neglects the muon's energy loss in the
 40 X₀ lead target of NA64μ and evaluates Eq. (4) at the nominal beam energy E₀. With
 ``energy_loss = "mean"`` in the experiment file, the yield is instead
 
@@ -63,6 +63,7 @@ from . import validation
 from .errors import InputError
 from .etl import x_limits
 from .experiments import Experiment
+from .formfactors import check_form_factor
 from .kinematics import Process
 
 __all__ = [
@@ -104,7 +105,8 @@ def local_window(experiment: Experiment, z: float) -> tuple[float, float, float]
 
 
 def _node_jobs(experiment: Experiment, mass: float, method: str, model: str,
-               precision: float, seed: int) -> list[tuple[dict[str, Any] | None, float]]:
+               precision: float, seed: int, form_factor: str = "elastic",
+               ) -> list[tuple[dict[str, Any] | None, float]]:
     """One cross-section job (or None where closed) and its weight/L_T per depth node."""
     out: list[tuple[dict[str, Any] | None, float]] = []
     z, w = depth_nodes(experiment)
@@ -119,7 +121,7 @@ def _node_jobs(experiment: Experiment, mass: float, method: str, model: str,
                 if klo < khi:
                     job = dict(beam=experiment.beam, energy=energy, target=experiment.material,
                                mass=mass, x_min=lo, x_max=hi, method=method, model=model,
-                               precision=precision, seed=seed)
+                               precision=precision, seed=seed, form_factor=form_factor)
         out.append((job, float(wi) / experiment.thickness_cm))
     return out
 
@@ -137,21 +139,25 @@ def brem_cross_sections(
     cache: bool = True,
     progress: bool = False,
     scheduler: str | None = None,
+    form_factor: str | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Depth-averaged σ̄(m) in pb (ε = 1) and its error, for Eq. (4) with L_T unchanged.
 
     σ̄ = Σ_i (w_i / L_T) σ(E(z_i); x_lo(z_i), x_hi(z_i)). The nodes share one seed, so
     their Monte Carlo errors are correlated; the error is added linearly (conservative).
     With ``energy_loss = "none"`` every node equals the nominal σ and σ̄ = σ(E₀).
+    ``form_factor`` None takes the experiment's (``[target] form_factor``).
     """
     from .scan import evaluate
 
     jobs: list[dict[str, Any]] = []
     where: list[tuple[int, float]] = []
     masses = validation.real_array("masses", masses, "real masses in GeV")
+    form = str(check_form_factor(experiment.form_factor if form_factor is None
+                                 else form_factor))
     for i, mass in enumerate(masses):
         for job, weight in _node_jobs(experiment, float(mass), method, model, precision,
-                                      seed):
+                                      seed, form):
             if job is not None:
                 jobs.append(job)
                 where.append((i, weight))

@@ -7,11 +7,14 @@ Bremsstrahlung-like channel, paper Eq. (4):
     N_\mathrm{sign} = \mathrm{LOT}\cdot\frac{\rho N_A}{A}\,L_T\cdot
     \sigma(x_\mathrm{th} \le x \le x_\mathrm{max})\cdot \epsilon^2 \cdot \eta,
 
-with σ the ε = 1 cross section (σ ∝ ε² exactly, SPEC §1) and η the detector efficiency
-(1 in the paper). Muon energy loss in thick targets is neglected, as in the paper (Sec. II.2).
+with σ the ε = 1 cross section (σ ∝ ε² exactly) and η the signal efficiency (1 in the
+paper): the experiment's constant, or its table η(m) against the mass
+(:meth:`~millicharge.experiments.Experiment.efficiency_at`), applied per mass to every
+channel. Muon energy loss in thick targets is neglected here, as in the paper (Sec. II.2;
+:mod:`millicharge.thick_target` adds it).
 
-Since every channel's yield is ∝ ε², the limit at confidence level CL is (SPEC §6;
-paper Eq. 12 for the meson channel)
+Since every channel's yield is ∝ ε², the limit at confidence level CL is (paper Eq. 12
+for the meson channel)
 
 .. math::
 
@@ -65,7 +68,8 @@ def nuclei_per_cm2(experiment: Experiment) -> float:
 
 
 def n_signal_brem(
-    experiment: Experiment, sigma_pb: ArrayLike, epsilon: ArrayLike = 1.0
+    experiment: Experiment, sigma_pb: ArrayLike, epsilon: ArrayLike = 1.0,
+    mass: ArrayLike | None = None,
 ) -> NDArray[np.float64] | float:
     """Bremsstrahlung-like signal events, paper Eq. (4), times ε² and the efficiency.
 
@@ -77,6 +81,9 @@ def n_signal_brem(
         σ(x_min ≤ x ≤ x_max) at ε = 1 in pb (scalar or array, e.g. over masses).
     epsilon
         Millicharge ε; the yield scales as ε².
+    mass
+        m_χ (or m_A') in GeV of each σ, for an efficiency table; not needed (and not
+        used) with a constant efficiency.
 
     Returns
     -------
@@ -89,19 +96,26 @@ def n_signal_brem(
     eps = _floats("epsilon", epsilon)
     if np.any(~np.isfinite(eps)):
         raise InputError("epsilon must be finite")
+    if experiment.efficiency is not None:
+        eta: NDArray[np.float64] | float = experiment.efficiency
+    elif mass is None:
+        raise InputError(f"experiment {experiment.name!r} has an efficiency table against "
+                         "the mass: give mass (GeV) for each cross section")
+    else:
+        eta = experiment.efficiency_at(_floats("mass", mass))
     n = (
         experiment.leptons_on_target
         * nuclei_per_cm2(experiment)
         * sigma
         * PB_TO_CM2
         * eps**2
-        * experiment.efficiency
+        * eta
     )
     return float(n) if n.ndim == 0 else n
 
 
 def epsilon_limit(n_signal_eps1: ArrayLike, s_up: float) -> NDArray[np.float64] | float:
-    """ε_lim = √(s_up / N(ε = 1)) (SPEC §6), ``inf`` where N(ε = 1) = 0.
+    """ε_lim = √(s_up / N(ε = 1)), ``inf`` where N(ε = 1) = 0.
 
     >>> epsilon_limit([12.0, 0.0], 3.0).tolist()
     [0.5, inf]
