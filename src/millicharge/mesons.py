@@ -29,9 +29,10 @@ Vector-meson yields from the target (paper Eqs. 5–6)
 ----------------------------------------------------
 *f_brem* is the number of bremsstrahlung photons per beam electron that can make a meson
 inside the signal window. In forward exclusive photoproduction the meson carries the photon
-energy less the nucleon recoil |t|/(2m_N); with dσ/dt ∝ e^{−b|t|}, b ≈ 6.5–9 GeV⁻²
-(Ballam et al., PRD 5 (1972) 545 and PRD 7 (1973) 3150, 2.8–9.3 GeV; Aston et al., Nucl.
-Phys. B 209 (1982) 56, 20–70 GeV), the recoil takes ≈ 1/(2 b m_N) ≈ 0.07 GeV, which is
+energy less the nucleon recoil |t|/(2m_N); with dσ/dt ∝ e^{−b|t|} (ρ: b ≈ 6.5 GeV⁻² at
+2.8–9.3 GeV, Ballam et al., SLAC hydrogen bubble chamber, cf. PRD 5 (1972) 545; b = 9.1
+GeV⁻² at 20–70 GeV, Aston et al., Nucl. Phys. B 209 (1982) 56), the recoil takes
+≈ 1/(2 b m_N) ≈ 0.07 GeV, which is
 negligible next to the window (5.6 GeV at LDMX, 50 GeV at NA64e). So E_miss = E_V ≈ k and
 the window x_min·E₀ ≤ E_miss ≤ x_max·E₀ needs photons with y = k/E₀ in [x_min, x_max].
 Two ways to count them:
