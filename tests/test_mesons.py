@@ -255,7 +255,7 @@ def test_eq7_reproduction() -> None:
 
 def test_papers_al_target_gives_more_than_eq7() -> None:
     """Eqs. 5-6 for the paper's own LDMX target (Al, 0.4 X0, X0 = 24.0 g/cm^2)."""
-    data = _ldmx_dict()
+    data = _ldmx_dict(channels=["brem", "rho", "omega"])  # no phi: no shipped sigma0
     data["mesons"] = {"source": "computed"}
     al = experiment_from_dict(data)
     thin = computed_meson_yield(al, "rho", "thin")
@@ -322,8 +322,10 @@ def test_no_mesons_table_means_computed(tmp_path: Path) -> None:
     text = text[: text.index("[mesons]")].replace('material = "Al"', 'material = "W"')
     path = tmp_path / "w.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError, match="sigma0_ub_phi"):
-        n_signal_meson(load_experiment(path), "phi", 0.1)
+    with pytest.raises(InputError, match="sigma0_ub_phi") as info:  # at load, before any work
+        load_experiment(path)
+    assert str(info.value).startswith(str(path)) and "\n" not in str(info.value)
+    path.write_text(text.replace('"rho", "omega", "phi"]', '"rho", "omega"]'), encoding="utf-8")
     exp = load_experiment(path)
     assert exp.to_dict()["mesons"] == {"source": "computed"}
     assert float(n_signal_meson(exp, "rho", 0.0)) == pytest.approx(

@@ -318,6 +318,15 @@ class Experiment:
                     f"channels {list(channels)}: computed vector-meson yields (paper Eqs. 5-6)"
                     " are for electron beams (meson production by muons is negligible, paper"
                     " Sec. II); drop the meson channels or type yields in [mesons]")
+            from .mesons import PHOTOPRODUCTION
+
+            for meson in channels:
+                given = mesons.sigma0_ub_for(meson) if mesons is not None else None
+                if given is None and PHOTOPRODUCTION[meson].sigma0_ub is None:
+                    raise InputError(
+                        f"channel {meson!r}: no photoproduction cross section for {meson!r} is"
+                        f" shipped; give mesons.sigma0_ub_{meson} (μb per nucleon, with its"
+                        f" source) for computed yields, or drop {meson!r} from channels")
             return
         for meson in channels:
             if getattr(mesons, f"n_{meson}") is None:
