@@ -17,6 +17,7 @@ from . import __version__
 from .atomic import check_output_path, write_text
 from .citations import bibtex, reset
 from .errors import InputError
+from .formfactors import FORM_FACTORS
 from .interrupt import exit_on_interrupt
 
 __all__ = ["main"]
@@ -211,6 +212,16 @@ _SEED = click.IntRange(min=0)
 _POSITIVE_INT = click.IntRange(min=1)
 _POSITIVE_FLOAT = click.FloatRange(min=0.0, min_open=True)
 
+def _form_factor_option(default: str | None):  # type: ignore[no-untyped-def]
+    """``--form-factor``: a default value, or None for the experiment's own choice."""
+    text = ("Atomic form factor: elastic (paper Eq. 10) or elastic+inelastic (adds the "
+            "inelastic atomic term, Tsai 1974; Bjorken et al. 2009).")
+    if default is None:
+        text += " Default: the experiment's ([target] form_factor)."
+    return click.option("--form-factor", type=click.Choice(FORM_FACTORS), default=default,
+                        show_default=default is not None, help=text)
+
+
 _physics = [
     click.option("--beam", type=click.Choice(["e", "mu"]), required=True, help="Beam lepton."),
     click.option("--energy", type=float, required=True, help="Beam energy in GeV."),
@@ -224,6 +235,7 @@ _physics = [
     click.option("--epsilon", type=float, default=1.0, show_default=True,
                  help="Charge / mixing ε (σ ∝ ε²)."),
     click.option("--seed", type=_SEED, default=0, show_default=True, help="VEGAS random seed."),
+    _form_factor_option("elastic"),
     click.option("--cite", is_flag=True, help="Print BibTeX of the references used."),
 ]
 
@@ -253,14 +265,15 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-def xsec(beam, energy, target, mass, method, model, epsilon, seed, cite, x_min, x_max,
-         precision, fmt, no_cache) -> None:
+def xsec(beam, energy, target, mass, method, model, epsilon, seed, form_factor, cite, x_min,
+         x_max, precision, fmt, no_cache) -> None:
     """σ(x_min ≤ x ≤ x_max) in pb."""
     from .cross_sections import cross_section
 
     material = _target(target)
     r = cross_section(beam, energy, material, mass, x_min, x_max, method=method, model=model,
-                      epsilon=epsilon, precision=precision, seed=seed, cache=not no_cache)
+                      epsilon=epsilon, precision=precision, seed=seed, cache=not no_cache,
+                      form_factor=form_factor)
     record = r.to_dict()
     record["target"] = material.symbol
     if fmt == "json":
@@ -268,6 +281,8 @@ def xsec(beam, energy, target, mass, method, model, epsilon, seed, cite, x_min, 
     else:
         cols = ["sigma_pb", "error_pb", "method", "model", "beam", "energy_gev", "target",
                 "mass_gev", "x_min", "x_max", "chi2_dof", "n_eval"]
+        if r.form_factor != "elastic":
+            cols.insert(4, "form_factor")
         click.echo(_table([record], cols))
     _maybe_cite(cite)
 
@@ -286,14 +301,14 @@ def _finite(record: dict[str, Any]) -> dict[str, Any]:
               show_default="table", help=_FORMAT_HELP)
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write to FILE (.csv, .json or .txt).")
-def spectrum(beam, energy, target, mass, method, model, epsilon, seed, cite, xs, precision,
-             fmt, output) -> None:
+def spectrum(beam, energy, target, mass, method, model, epsilon, seed, form_factor, cite, xs,
+             precision, fmt, output) -> None:
     """dσ/dx in pb at the given x = E_miss/E."""
     from .cross_sections import spectrum as _spectrum
 
     fmt = _output_format(output, fmt, TEXT_OUTPUTS)
     r = _spectrum(beam, energy, _target(target), mass, list(xs), method=method, model=model,
-                  epsilon=epsilon, precision=precision, seed=seed)
+                  epsilon=epsilon, precision=precision, seed=seed, form_factor=form_factor)
     rows = r.rows()
     if fmt == "json":
         text = json.dumps(rows, indent=1)
@@ -331,8 +346,9 @@ def spectrum(beam, energy, target, mass, method, model, epsilon, seed, cite, xs,
 @click.option("--cite", is_flag=True, help="Print BibTeX of the references used.")
 @click.option("--energy-loss/--no-energy-loss", default=None,
               help="Muon mean energy loss in the target on/off (default: experiment file's).")
+@_form_factor_option(None)
 def reach(experiment, masses, cl, method, model, precision, seed, backend, workers, scheduler,
-          fmt, output, no_cache, no_progress, cite, energy_loss) -> None:
+          fmt, output, no_cache, no_progress, cite, energy_loss, form_factor) -> None:
     """Projected 95 % CL reach ε(m_χ) (or ε(m_A') with --model dark-photon)."""
     from .reach import parse_masses
     from .reach import reach as _reach
@@ -341,7 +357,7 @@ def reach(experiment, masses, cl, method, model, precision, seed, backend, worke
     table = _reach(experiment, parse_masses(masses), cl=cl, method=method, model=model,
                    precision=precision, seed=seed, backend=backend, workers=workers,
                    cache=not no_cache, progress=not no_progress, energy_loss=energy_loss,
-                   scheduler=scheduler)
+                   scheduler=scheduler, form_factor=form_factor)
     if fmt == "csv":
         text = table.to_csv()
     elif fmt == "json":
@@ -354,7 +370,7 @@ def reach(experiment, masses, cl, method, model, precision, seed, backend, worke
         meta = table.meta
         text = (f"# {table.experiment}: model {meta['model']}, {100 * meta['cl']:g} % CL "
                 f"(s_up = {meta['s_up']:.3g}), method {meta['method']}, energy loss "
-                f"{meta.get('energy_loss', 'none')}\n"
+                f"{meta.get('energy_loss', 'none')}, form factor {meta['form_factor']}\n"
                 + _table(table.rows(), [c for c in cols if c in table.names]))
     _emit(text, output)
     _maybe_cite(cite)
@@ -391,6 +407,7 @@ def reach(experiment, masses, cl, method, model, precision, seed, backend, worke
               "worker before stopping (0: wait forever).")
 @click.option("--max-points", type=_POSITIVE_INT, default=None,
               help="Largest grid allowed (default 100000).")
+@_form_factor_option("elastic")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default=None,
               show_default="table",
               help="Format on stdout; with --output the file's extension decides.")
@@ -400,8 +417,8 @@ def reach(experiment, masses, cl, method, model, precision, seed, backend, worke
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
 @click.option("--cite", is_flag=True, help="Print BibTeX of the references used.")
 def scan(beams, energies, targets, masses, x_mins, x_max, method, model, precision, seed,
-         backend, scheduler, workers, connect_timeout, no_worker_timeout, max_points, fmt,
-         output, no_cache, no_progress, cite) -> None:
+         backend, scheduler, workers, connect_timeout, no_worker_timeout, max_points,
+         form_factor, fmt, output, no_cache, no_progress, cite) -> None:
     """σ on a grid: beams × energies × targets × masses × x_min, one row per point."""
     from .grid import check_output, make_grid
     from .grid import scan as _scan
@@ -411,7 +428,7 @@ def scan(beams, energies, targets, masses, x_mins, x_max, method, model, precisi
         check_output(output)
     grid = make_grid(list(beams), list(energies), list(targets), list(masses), list(x_mins),
                      x_max=x_max, method=method, model=model, precision=precision, seed=seed,
-                     max_points=max_points)
+                     max_points=max_points, form_factor=form_factor)
     table = _scan(grid, backend=backend, workers=workers, scheduler=scheduler,
                   connect_timeout=connect_timeout, no_worker_timeout=no_worker_timeout or None,
                   cache=not no_cache,
@@ -442,13 +459,22 @@ def experiments(fmt) -> None:
         click.echo(json.dumps({n: e.to_dict() for n, e in zip(experiment_names(), exps,
                                                                  strict=True)}, indent=1))
         return
-    rows = [
-        {"name": n, "beam": e.beam, "energy_gev": e.energy_gev, "LOT": e.leptons_on_target,
-         "target": e.material.symbol, "thickness_cm": e.thickness_cm, "x_min": e.x_min,
-         "channels": "+".join(e.channels), "eff": e.efficiency, "bkg": e.background}
-        for n, e in zip(experiment_names(), exps, strict=True)
-    ]
+    rows = []
+    for n, e in zip(experiment_names(), exps, strict=True):
+        eff = e.efficiency if e.efficiency is not None else \
+            f"table({len(e.efficiency_masses_gev)} masses)"
+        row = {"name": n, "beam": e.beam, "energy_gev": e.energy_gev,
+               "LOT": e.leptons_on_target, "target": e.material.symbol,
+               "thickness_cm": e.thickness_cm, "x_min": e.x_min,
+               "channels": "+".join(e.channels), "eff": eff, "bkg": e.background,
+               "bkg_unc": e.background_uncertainty, "cl": e.cl, "form_factor": e.form_factor}
+        if hasattr(e, "transport"):
+            row["transport"] = e.transport
+        rows.append(row)
     click.echo(_table(rows, list(rows[0])))
+    click.echo("\neff: signal efficiency (a constant, or a table against the mass: `millicharge"
+               " experiments --format json`); bkg ± bkg_unc: expected background events and "
+               "its uncertainty; cl: confidence level of the reach.")
 
 
 @main.command()
@@ -463,7 +489,8 @@ def experiments(fmt) -> None:
               show_default=True, help="χχ̄ pair (exact 2→4) or invisible on-shell A'.")
 @click.option("--epsilon", type=float, default=1.0, show_default=True,
               help="Charge / mixing ε: scales the file's cross section (σ ∝ ε²).")
-def generate(experiment, mass, n_events, output, seed, model, epsilon) -> None:
+@_form_factor_option(None)
+def generate(experiment, mass, n_events, output, seed, model, epsilon, form_factor) -> None:
     """Unweighted signal events (l, N, l', N', γ*, χ, χ̄) as a Les Houches Event file."""
     import time
 
@@ -472,7 +499,7 @@ def generate(experiment, mass, n_events, output, seed, model, epsilon) -> None:
     check_output_path(output, suffixes=LHE_SUFFIXES, inputs=[experiment], what="--output")
     start = time.perf_counter()
     sample = generate_events(experiment, mass, n_events, model=model, epsilon=epsilon,
-                             seed=seed)
+                             seed=seed, form_factor=form_factor)
     path = write_lhe(sample, output)
     rate = sample.n_events / (time.perf_counter() - start)
     click.echo(
@@ -559,6 +586,7 @@ _plot_common = [
     click.option("--model", type=click.Choice(["mcp", "dark-photon"]), default="mcp",
                  show_default=True, help="Millicharged pair (m_χ) or invisible dark photon "
                  "(m_A')."),
+    _form_factor_option(None),
 ]
 
 
@@ -571,14 +599,14 @@ _plot_common = [
 @click.option("--method", type=click.Choice(["etl", "ww"]), default="etl", show_default=True)
 @_with(_plot_common)
 def plot_spectrum(experiment, masses, points, method, out, precision, seed, no_cache,
-                  model) -> None:
+                  model, form_factor) -> None:
     """Fig. 2: dσ/dE_miss in the signal box, one curve per mass."""
     from .figures import figure2
 
     _check_figure(out, inputs=[experiment])
     fig, _ = figure2(experiment, list(masses), points=points, method=method, model=model,
                      precision=1e-2 if precision is None else precision, seed=seed,
-                     cache=not no_cache)
+                     cache=not no_cache, form_factor=form_factor)
     _save(fig, out)
 
 
@@ -591,7 +619,8 @@ def plot_spectrum(experiment, masses, points, method, out, precision, seed, no_c
 @click.option("--masses", default="0.01:1:40", show_default=True,
               help="start:stop:n (GeV, log-spaced) or a comma list.")
 @_with(_plot_common)
-def plot_xsec(experiments, methods, masses, out, precision, seed, no_cache, model) -> None:
+def plot_xsec(experiments, methods, masses, out, precision, seed, no_cache, model,
+              form_factor) -> None:
     """Fig. 3: σ(x_th ≤ x ≤ x_max) versus m_χ (or m_A')."""
     from .figures import figure3
     from .reach import parse_masses
@@ -600,7 +629,7 @@ def plot_xsec(experiments, methods, masses, out, precision, seed, no_cache, mode
     fig, _ = figure3(list(experiments), parse_masses(masses), methods=list(methods),
                      model=model,
                      precision=5e-3 if precision is None else precision, seed=seed,
-                     cache=not no_cache, progress=True)
+                     cache=not no_cache, progress=True, form_factor=form_factor)
     _save(fig, out)
 
 
@@ -619,7 +648,7 @@ def plot_xsec(experiments, methods, masses, out, precision, seed, no_cache, mode
 @click.option("--no-csv", is_flag=True, help="Write only the figure, not the reach table.")
 @_with(_plot_common)
 def plot_reach(experiments, masses, method, existing, user_limits, csv_out, no_csv, out,
-               precision, seed, no_cache, model) -> None:
+               precision, seed, no_cache, model, form_factor) -> None:
     """Fig. 4: projected 95 % CL reach with existing limits.
 
     Also writes the reach table as CSV: beside the figure (fig4.png gives fig4.csv) unless
@@ -641,7 +670,7 @@ def plot_reach(experiments, masses, method, existing, user_limits, csv_out, no_c
         list(experiments), parse_masses(masses), method=method, model=model,
         existing=list(existing) if existing else None,
         user_limits=list(user_limits), precision=5e-3 if precision is None else precision,
-        seed=seed, cache=not no_cache, progress=True)
+        seed=seed, cache=not no_cache, progress=True, form_factor=form_factor)
     _save(fig, out)
     if csv_path is not None:
         click.echo(f"wrote {write_text(csv_path, reach_csv(tables))}", err=True)

@@ -2,7 +2,8 @@
 
 Each ``figureN_data`` returns plain data (what is handed to :mod:`millicharge.plotting`);
 each ``figureN`` draws it and returns ``(figure, data)`` so tests can check that what is
-plotted is what was computed.
+plotted is what was computed. ``form_factor=None`` (the default) uses each experiment's
+``[target] form_factor``; ``"elastic"`` or ``"elastic+inelastic"`` overrides it.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def figure2_data(
     precision: float = 1e-2,
     seed: int = 0,
     cache: bool = True,
+    form_factor: str | None = None,
 ) -> list[Spectrum]:
     """dσ/dx in the signal box x_th ≤ x < x_max for each mass (Fig. 2); 2 ≤ points ≤ 1000."""
     if isinstance(points, bool) or not isinstance(points, int | np.integer) \
@@ -87,7 +89,8 @@ def figure2_data(
     xs = np.unique(np.clip(xs, exp.x_min, x_hi))
     return [
         spectrum(exp.beam, exp.energy_gev, exp.material, float(m), xs, method=method,
-                 model=model, precision=precision, seed=seed, cache=cache)
+                 model=model, precision=precision, seed=seed, cache=cache,
+                 form_factor=exp.form_factor if form_factor is None else form_factor)
         for m in masses
     ]
 
@@ -118,13 +121,14 @@ def figure3_data(
     seed: int = 0,
     cache: bool = True,
     progress: bool = False,
+    form_factor: str | None = None,
 ) -> list[plotting.XsecSeries]:
     """σ(x_th ≤ x ≤ x_max) versus m_χ per experiment and method (Fig. 3)."""
     series = []
     for key, exp in _experiments(experiments):
         for method in methods:
             table = reach(exp, masses, method=method, model=model, precision=precision,
-                          seed=seed, cache=cache, progress=progress)
+                          seed=seed, cache=cache, progress=progress, form_factor=form_factor)
             series.append(plotting.XsecSeries(
                 label=f"{exp.name} ({method.upper()})", mass_gev=table["mass_gev"],
                 sigma_pb=table["sigma_pb"], error_pb=table["sigma_error_pb"], method=method,
@@ -153,6 +157,7 @@ def figure4_data(
     seed: int = 0,
     cache: bool = True,
     progress: bool = False,
+    form_factor: str | None = None,
 ) -> tuple[list[tuple[str, ReachTable]], list[plotting.ReachCurve], list[LimitCurve]]:
     """Reach tables, the curves drawn from them, and the existing limits (Fig. 4).
 
@@ -168,7 +173,7 @@ def figure4_data(
     tables, curves = [], []
     for key, exp in _experiments(experiments):
         table = reach(exp, masses, method=method, model=model, precision=precision,
-                      seed=seed, cache=cache, progress=progress)
+                      seed=seed, cache=cache, progress=progress, form_factor=form_factor)
         tables.append((key, table))
         color = COLORS.get(key)
         channels = list(exp.channels) if model == "mcp" else \

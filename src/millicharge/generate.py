@@ -85,6 +85,7 @@ from .atomic import atomic_path, check_output_path
 from .constants import ALPHA
 from .errors import InputError
 from .experiments import Experiment, load_experiment
+from .formfactors import check_form_factor
 from .kinematics import Process, closed_window_message
 from .units import GEV2_TO_PB
 
@@ -158,6 +159,7 @@ class EventSample:
     settings: dict[str, Any]
     momenta: dict[str, NDArray] = field(repr=False)
     timing: dict[str, float] = field(default_factory=dict, repr=False)
+    form_factor: str = "elastic"
 
     @property
     def n_events(self) -> int:
@@ -283,6 +285,7 @@ def generate_events(
     train_iterations: int = 10,
     prerun_passes: int = 5,
     max_truncation: float = 1e-4,
+    form_factor: str | None = None,
 ) -> EventSample:
     """Draw ``n_events`` unweighted events of l N → l N γ*(→ χχ̄) in the experiment's x window.
 
@@ -301,6 +304,8 @@ def generate_events(
     train_iterations : adaptive VEGAS iterations that train the map (discarded).
     prerun_passes : frozen-map passes that fix w_max (they enter σ, not the events).
     max_truncation : largest fraction of σ allowed above w_max (module docstring, step 4).
+    form_factor : ``"elastic"`` or ``"elastic+inelastic"`` (:mod:`millicharge.formfactors`);
+        None takes the experiment's ``[target] form_factor``.
 
     Returns
     -------
@@ -318,13 +323,15 @@ def generate_events(
     n_events = int(n_events)
     seed = validation.seed(seed)
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    form = check_form_factor(exp.form_factor if form_factor is None else form_factor)
     material = exp.material
     proc = Process.make(exp.beam, exp.energy_gev, material, mass, model=model)
     lo, hi = etl.x_limits(proc, exp.x_min, exp.x_max, model)
     if lo >= hi:
         raise InputError(f"{exp.name}: {closed_window_message(proc, model, exp.x_min, exp.x_max)}")
     direct = model == "mcp"
-    f, dim = etl.make_integrand(proc, x_range=(lo, hi), model=model, direct_2to4=direct)
+    f, dim = etl.make_integrand(proc, x_range=(lo, hi), model=model, direct_2to4=direct,
+                                form_factor=form)
     vegas_seq, accept_seq = np.random.SeedSequence(seed).spawn(2)
     vegas_rng, accept_rng = np.random.default_rng(vegas_seq), np.random.default_rng(accept_seq)
     timing: dict[str, float] = {}
@@ -367,7 +374,7 @@ def generate_events(
 
     t0 = time.perf_counter()
     mom = etl.event_momenta(proc, u_all[pick], x_range=(lo, hi), model=model,
-                            direct_2to4=direct)
+                            direct_2to4=direct, form_factor=form)
     if not np.all(mom["weight"] > 0):  # f > 0 implies a physical point; never expected
         raise RuntimeError("an accepted point lies outside phase space")
     keys = ["lepton_in", "nucleus_in", "lepton_out", "nucleus_out", "vector"]
@@ -395,7 +402,7 @@ def generate_events(
         settings={"neval": int(neval), "train_iterations": int(train_iterations),
                   "prerun_passes": int(prerun_passes), "max_truncation": float(max_truncation),
                   "vegas_beta": 0.0},
-        momenta=momenta, timing=timing,
+        momenta=momenta, timing=timing, form_factor=str(form),
     )
 
 
@@ -439,6 +446,7 @@ def _header(sample: EventSample) -> str:
         f"A = {sample.A!r}",
         f"nucleus_mass_gev = {sample.nucleus_mass_gev!r}",
         f"model = {sample.model}",
+        f"form_factor = {sample.form_factor}",
         f"mass_gev = {sample.mass_gev!r}",
         f"epsilon = {sample.epsilon!r}",
         f"x_min = {sample.x_min!r}",

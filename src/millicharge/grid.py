@@ -33,6 +33,7 @@ from .constants import lepton_mass
 from .cross_sections import METHODS, MODELS
 from .errors import InputError
 from .etl import x_limits
+from .formfactors import FORM_FACTORS
 from .kinematics import Process
 from .materials import Material, get_material
 from .scan import CONNECT_TIMEOUT, NO_WORKER_TIMEOUT, check_size, evaluate
@@ -42,7 +43,8 @@ __all__ = ["COLUMNS", "OUTPUT_FORMATS", "Grid", "ScanTable", "make_grid", "scan"
 
 COLUMNS = (
     "beam", "energy_gev", "target", "mass_gev", "x_min", "x_max", "method", "model",
-    "precision", "seed", "sigma_pb", "error_pb", "chi2_dof", "n_eval", "wall_s", "status",
+    "form_factor", "precision", "seed", "sigma_pb", "error_pb", "chi2_dof", "n_eval",
+    "wall_s", "status",
 )
 """Columns of a scan table, in order."""
 
@@ -189,7 +191,8 @@ class Grid:
     """A Cartesian grid of cross-section inputs (build it with :func:`make_grid`).
 
     Points run over ``beams × energies × targets × masses × x_mins`` in that order (the
-    last varies fastest); ``x_max``, method, model, precision and seed are common.
+    last varies fastest); ``x_max``, method, model, form factor, precision and seed are
+    common.
     """
 
     beams: tuple[str, ...]
@@ -202,6 +205,7 @@ class Grid:
     model: str = "mcp"
     precision: float = 1e-3
     seed: int | None = 0
+    form_factor: str = "elastic"
 
     def __len__(self) -> int:
         return (len(self.beams) * len(self.energies) * len(self.targets) * len(self.masses)
@@ -212,7 +216,7 @@ class Grid:
         return [
             dict(beam=b, energy=e, target=t, mass=m, x_min=x, x_max=self.x_max,
                  method=self.method, model=self.model, precision=self.precision,
-                 seed=self.seed)
+                 seed=self.seed, form_factor=self.form_factor)
             for b, e, t, m, x in itertools.product(self.beams, self.energies, self.targets,
                                                    self.masses, self.x_mins)
         ]
@@ -231,6 +235,7 @@ def make_grid(
     precision: float = 1e-3,
     seed: int | None = 0,
     max_points: int | None = None,
+    form_factor: str = "elastic",
 ) -> Grid:
     """Validate a grid spec; every bad piece raises an :class:`InputError` naming it.
 
@@ -243,7 +248,7 @@ def make_grid(
     mass : m_χ in GeV: numbers, lists, or ``"start:stop:n"`` (log-spaced).
     x_min : lower edges of x = E_miss/E, each in (0, 1).
     x_max : common upper edge of x.
-    method, model, precision, seed : as for :func:`millicharge.cross_section`.
+    method, model, precision, seed, form_factor : as for :func:`millicharge.cross_section`.
     max_points : most points allowed (default :data:`millicharge.scan.MAX_POINTS`,
         100000); checked before anything is allocated.
 
@@ -275,8 +280,11 @@ def make_grid(
     if not 0 < prec < 1:
         raise InputError(f"bad --precision value {precision!r}: must lie in (0, 1)")
     seed = validation.seed(seed, "--seed")
+    if not isinstance(form_factor, str) or form_factor not in FORM_FACTORS:
+        raise InputError(f"bad --form-factor value {show(form_factor)}: allowed are "
+                         f"{' and '.join(repr(f) for f in FORM_FACTORS)}")
     return Grid(beams, energies, targets, masses, x_mins, x_max, method, model, prec,
-                None if seed is None else int(seed))
+                None if seed is None else int(seed), str(form_factor))
 
 
 def _is_open(point: dict[str, Any]) -> bool:
@@ -369,8 +377,8 @@ class ScanTable:
 
 def _arrow_schema(pa):  # type: ignore[no-untyped-def]
     kinds = {"beam": pa.string(), "target": pa.string(), "method": pa.string(),
-             "model": pa.string(), "status": pa.string(), "seed": pa.int64(),
-             "n_eval": pa.int64()}
+             "model": pa.string(), "form_factor": pa.string(), "status": pa.string(),
+             "seed": pa.int64(), "n_eval": pa.int64()}
     return pa.schema([(c, kinds.get(c, pa.float64())) for c in COLUMNS])
 
 
@@ -448,8 +456,8 @@ def scan(
         row: dict[str, Any] = {
             "beam": p["beam"], "energy_gev": p["energy"], "target": p["target"].symbol,
             "mass_gev": p["mass"], "x_min": p["x_min"], "x_max": p["x_max"],
-            "method": p["method"], "model": p["model"], "precision": p["precision"],
-            "seed": p["seed"],
+            "method": p["method"], "model": p["model"], "form_factor": p["form_factor"],
+            "precision": p["precision"], "seed": p["seed"],
         }
         r = by_index.get(i)
         if r is None:
