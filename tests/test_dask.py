@@ -226,7 +226,7 @@ def test_workers_gone_mid_scan_stop_the_scan_and_keep_the_finished_points():
     assert cache.stats()["entries"] >= int(m.group(1))
 
 
-@pytest.mark.parametrize("bad", [0, -1.0])
+@pytest.mark.parametrize("bad", [0, -1.0, "abc", True, float("nan")])
 def test_bad_no_worker_timeout(bad):
     with pytest.raises(InputError, match="no-worker timeout must be positive seconds"):
         evaluate(_jobs([0.1]), backend="serial", no_worker_timeout=bad, progress=False)

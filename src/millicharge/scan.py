@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import multiprocessing
 import operator
 import os
@@ -176,9 +177,14 @@ def evaluate(
         raise InputError(f"--scheduler needs the dask backend, not {backend!r}")
     if workers is not None and int(workers) < 1:
         raise InputError(f"workers must be at least 1, got {workers}")
-    if no_worker_timeout is not None and not no_worker_timeout > 0:
-        raise InputError(f"no-worker timeout must be positive seconds (or None to wait "
-                         f"forever), got {no_worker_timeout}")
+    if no_worker_timeout is not None:
+        try:
+            wait_s = float(no_worker_timeout)
+        except (TypeError, ValueError):
+            wait_s = math.nan
+        if isinstance(no_worker_timeout, bool) or not wait_s > 0:
+            raise InputError(f"no-worker timeout must be positive seconds (or None to wait "
+                             f"forever), got {no_worker_timeout!r}")
     if backend == "dask":
         client_factory = _dask_client_factory(scheduler, workers, float(connect_timeout))
     results: list[CrossSection | None] = [None] * len(jobs)
