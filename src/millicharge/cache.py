@@ -13,9 +13,10 @@ contains :func:`engine_fingerprint`, a SHA-256, computed once per process, over
 
 * the bytes (and relative paths) of every ``*.py`` file of the package that can change a
   number: all of them except the modules listed in ``FINGERPRINT_EXCLUDED`` (the command
-  line, plotting and figures, citations, the file writer and the exception classes). A
+  line, plotting and figures, citations, the file writer, the exception classes, signal
+  handling and the existing-limit curves). A
   new module is watched unless it is added to that list;
-* every file under ``millicharge/data/`` (materials, experiments, limit curves);
+* every file under ``millicharge/data/`` (materials, experiments) except the limit curves;
 * the package version, the Python version, and the versions of the libraries that
   compute or supply numbers: numpy, scipy, vegas, numba, hepunits and particle.
 
@@ -74,7 +75,7 @@ CACHE_FORMAT = 1
 
 FINGERPRINT_EXCLUDED = frozenset({
     "__main__.py", "cli.py", "plotting.py", "figures.py", "citations.py", "atomic.py",
-    "errors.py",
+    "errors.py", "interrupt.py", "existing_limits.py",
 })
 """Package modules (paths relative to the package) that cannot change a computed number."""
 
@@ -106,7 +107,8 @@ def fingerprint_files(package: Path = _PACKAGE) -> list[Path]:
         if "__pycache__" in rel.parts or not path.is_file():
             continue
         if rel.parts[0] == "data":
-            if path.suffix != ".pyc":
+            # Existing-limit curves are drawn, never used in a cached number.
+            if path.suffix != ".pyc" and rel.parts[1:2] != ("limits",):
                 files.append(path)
         elif path.suffix == ".py" and rel.as_posix() not in FINGERPRINT_EXCLUDED:
             files.append(path)
@@ -115,7 +117,7 @@ def fingerprint_files(package: Path = _PACKAGE) -> list[Path]:
 
 def compute_fingerprint(package: Path = _PACKAGE) -> str:
     """SHA-256 of the watched files of ``package`` and the versions (not memoised)."""
-    from . import __version__
+    from ._version import __version__
 
     h = hashlib.sha256()
     versions = {name: _library_version(name) for name in FINGERPRINT_LIBRARIES}
