@@ -37,6 +37,11 @@ BIBTEX: dict[str, str] = {
   title = {Pair Production and Bremsstrahlung of Charged Leptons},
   journal = {Rev. Mod. Phys.}, volume = {46}, pages = {815}, year = {1974}
 }""",
+    "rossi1941": """@article{RossiGreisen1941,
+  author = {Rossi, Bruno and Greisen, Kenneth},
+  title = {Cosmic-Ray Theory},
+  journal = {Rev. Mod. Phys.}, volume = {13}, pages = {240--309}, year = {1941}
+}""",
     "bjorken2009": """@article{Bjorken:2009mm,
   author = {Bjorken, James D. and Essig, Rouven and Schuster, Philip and Toro, Natalia},
   title = {New Fixed-Target Experiments to Search for Dark Gauge Forces},

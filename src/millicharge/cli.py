@@ -240,6 +240,23 @@ _physics = [
 ]
 
 
+def _transport_option():  # type: ignore[no-untyped-def]
+    """``--transport thin|shower``: None keeps the experiment's ([target] transport)."""
+    return click.option(
+        "--transport", type=click.Choice(["thin", "shower"]), default=None,
+        help="Target transport: thin (paper Eq. 4 at the beam energy) or shower (an electron"
+             " beam's e+- shower, for thick targets). Default: the experiment's "
+             "([target] transport).")
+
+
+def _transport_label(meta: dict[str, Any]) -> str:
+    """'thin', or 'shower (8 nodes)' for the reach table's header line."""
+    transport = meta.get("transport", "thin")
+    if transport == "shower":
+        return f"shower ({meta.get('shower_nodes')} nodes)"
+    return str(transport)
+
+
 def _with(options):  # type: ignore[no-untyped-def]
     def deco(f):  # type: ignore[no-untyped-def]
         for opt in reversed(options):
@@ -347,8 +364,10 @@ def spectrum(beam, energy, target, mass, method, model, epsilon, seed, form_fact
 @click.option("--energy-loss/--no-energy-loss", default=None,
               help="Muon mean energy loss in the target on/off (default: experiment file's).")
 @_form_factor_option(None)
+@_transport_option()
 def reach(experiment, masses, cl, method, model, precision, seed, backend, workers, scheduler,
-          fmt, output, no_cache, no_progress, cite, energy_loss, form_factor) -> None:
+          fmt, output, no_cache, no_progress, cite, energy_loss, form_factor,
+          transport) -> None:
     """Projected 95 % CL reach ε(m_χ) (or ε(m_A') with --model dark-photon)."""
     from .reach import parse_masses
     from .reach import reach as _reach
@@ -357,7 +376,7 @@ def reach(experiment, masses, cl, method, model, precision, seed, backend, worke
     table = _reach(experiment, parse_masses(masses), cl=cl, method=method, model=model,
                    precision=precision, seed=seed, backend=backend, workers=workers,
                    cache=not no_cache, progress=not no_progress, energy_loss=energy_loss,
-                   scheduler=scheduler, form_factor=form_factor)
+                   scheduler=scheduler, form_factor=form_factor, transport=transport)
     if fmt == "csv":
         text = table.to_csv()
     elif fmt == "json":
@@ -370,7 +389,8 @@ def reach(experiment, masses, cl, method, model, precision, seed, backend, worke
         meta = table.meta
         text = (f"# {table.experiment}: model {meta['model']}, {100 * meta['cl']:g} % CL "
                 f"(s_up = {meta['s_up']:.3g}), method {meta['method']}, energy loss "
-                f"{meta.get('energy_loss', 'none')}, form factor {meta['form_factor']}\n"
+                f"{meta.get('energy_loss', 'none')}, form factor {meta['form_factor']}, "
+                f"transport {_transport_label(meta)}\n"
                 + _table(table.rows(), [c for c in cols if c in table.names]))
     _emit(text, output)
     _maybe_cite(cite)
@@ -467,14 +487,16 @@ def experiments(fmt) -> None:
                "LOT": e.leptons_on_target, "target": e.material.symbol,
                "thickness_cm": e.thickness_cm, "x_min": e.x_min,
                "channels": "+".join(e.channels), "eff": eff, "bkg": e.background,
-               "bkg_unc": e.background_uncertainty, "cl": e.cl, "form_factor": e.form_factor}
-        if hasattr(e, "transport"):
-            row["transport"] = e.transport
+               "bkg_unc": e.background_uncertainty, "cl": e.cl, "form_factor": e.form_factor,
+               "transport": e.transport if e.transport == "thin"
+               else f"{e.transport}({e.shower_nodes})"}
         rows.append(row)
     click.echo(_table(rows, list(rows[0])))
     click.echo("\neff: signal efficiency (a constant, or a table against the mass: `millicharge"
                " experiments --format json`); bkg ± bkg_unc: expected background events and "
-               "its uncertainty; cl: confidence level of the reach.")
+               "its uncertainty; cl: confidence level of the reach; transport: thin (paper Eq. "
+               "4 at the beam energy) or shower(N) (an electron beam's shower folded over N "
+               "energy nodes).")
 
 
 @main.command()
@@ -646,9 +668,10 @@ def plot_xsec(experiments, methods, masses, out, precision, seed, no_cache, mode
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False), default=None,
               help="Where to write the reach table (default: --out with .csv).")
 @click.option("--no-csv", is_flag=True, help="Write only the figure, not the reach table.")
+@_transport_option()
 @_with(_plot_common)
 def plot_reach(experiments, masses, method, existing, user_limits, csv_out, no_csv, out,
-               precision, seed, no_cache, model, form_factor) -> None:
+               transport, precision, seed, no_cache, model, form_factor) -> None:
     """Fig. 4: projected 95 % CL reach with existing limits.
 
     Also writes the reach table as CSV: beside the figure (fig4.png gives fig4.csv) unless
@@ -666,11 +689,18 @@ def plot_reach(experiments, masses, method, existing, user_limits, csv_out, no_c
     csv_path = None if no_csv else check_output_path(
         csv_out or Path(out).with_suffix(".csv"), suffixes=[".csv"], inputs=[*inputs, out],
         what="reach table (--csv)")
+    if transport is not None:  # every experiment must take it, before anything is computed
+        from .experiments import load_experiment
+        from .thick_target import with_transport
+
+        for name in experiments:
+            with_transport(load_experiment(name), transport)
     fig, (tables, _, _) = figure4(
         list(experiments), parse_masses(masses), method=method, model=model,
         existing=list(existing) if existing else None,
         user_limits=list(user_limits), precision=5e-3 if precision is None else precision,
-        seed=seed, cache=not no_cache, progress=True, form_factor=form_factor)
+        seed=seed, cache=not no_cache, progress=True, form_factor=form_factor,
+        transport=transport)
     _save(fig, out)
     if csv_path is not None:
         click.echo(f"wrote {write_text(csv_path, reach_csv(tables))}", err=True)

@@ -31,6 +31,9 @@ File layout (all energies in GeV, lengths in cm, densities in g/cm³)::
     A = 207.0                       # optional overrides: Z, A, density, X0
     thickness_x0 = 40.0             # exactly one of thickness_x0, thickness_cm
     form_factor = "elastic"         # optional: "elastic" (paper Eq. 10) or "elastic+inelastic"
+    transport = "thin"              # optional: "thin" (paper Eq. 4 at E0 over L_T) or "shower"
+                                    #   (e- beams: the e+- of the shower, millicharge.shower)
+    shower_nodes = 8                # optional: energy nodes of the shower fold (even, 2 ... 64)
 
     [mesons]                        # optional; without it meson yields are computed
     source = "paper-eq7"            # "paper-eq7"/"typed" (yields below) or "computed"
@@ -42,6 +45,14 @@ File layout (all energies in GeV, lengths in cm, densities in g/cm³)::
     n_rho = 6e10
     # computed (paper Eqs. 5-6, millicharge.mesons): optional sigma0_ub_<V> (μb per
     # nucleon) and f_nuc_<V> replace the shipped photoproduction inputs
+
+Target transport. ``"thin"`` (the default, the paper's idealisation): Eq. 4 with the beam
+at E₀ through the whole target. ``"shower"``: an electron beam showers, and every e± of
+the shower above x_min·E₀ can emit the signal; Eq. 4 is folded with the shower's e± track
+length (Approximation A of cascade theory, Rossi & Greisen, Rev. Mod. Phys. 13 (1941) 240;
+:mod:`millicharge.shower`, :func:`millicharge.thick_target.shower_cross_sections`). It needs
+an electron beam (muons do not shower: ``energy_loss = "mean"`` is their thick-target
+option) and the target's X₀.
 
 Any problem raises :class:`~millicharge.errors.InputError` with a one-line message that
 names the file, the field and what is allowed.
@@ -90,6 +101,7 @@ __all__ = [
     "ENERGY_LOSS_MODELS",
     "MESON_CHANNELS",
     "MESON_YIELD_SOURCES",
+    "TRANSPORTS",
     "Experiment",
     "MesonYields",
     "experiment_from_dict",
@@ -111,8 +123,12 @@ _TOP_OPTIONAL = ("x_max", "efficiency", "efficiency_masses_gev", "efficiency_val
 ENERGY_LOSS_MODELS = ("none", "mean")
 """Muon energy loss in the target: neglected (the paper) or the mean continuous loss,
 integrated over depth by :mod:`millicharge.thick_target`."""
+TRANSPORTS = ("thin", "shower")
+"""``[target] transport``: the beam keeps E₀ through the target (paper Eq. 4) or showers
+(electron beams, :mod:`millicharge.shower`)."""
+SHOWER_NODES_MAX = 64
 _TARGET_KEYS = ("material", "Z", "A", "density", "X0", "thickness_cm", "thickness_x0",
-                "form_factor")
+                "form_factor", "transport", "shower_nodes")
 _MESON_REFERENCE = ("reference_energy_gev", "reference_material", "reference_thickness_x0",
                     "reference_x_min")
 _MESON_PHOTO = tuple(f"{k}_{m}" for k in ("sigma0_ub", "f_nuc") for m in ("rho", "omega", "phi"))
@@ -221,7 +237,9 @@ class Experiment:
     (``"cm"`` or ``"X0"``); use :attr:`thickness_cm` for the length L_T of Eq. 4.
     ``target_overrides`` replaces Z, A, density or X0 of the shipped material.
     ``form_factor`` is the target's atomic form factor (``"elastic"`` or
-    ``"elastic+inelastic"``, :mod:`millicharge.formfactors`).
+    ``"elastic+inelastic"``, :mod:`millicharge.formfactors`). ``transport`` is ``"thin"``
+    (paper Eq. 4) or ``"shower"`` (electron beams; ``shower_nodes`` energy nodes in the
+    fold, module docstring).
 
     Detector response (module docstring): ``efficiency`` is a constant in (0, 1], or
     ``None`` when ``efficiency_masses_gev``/``efficiency_values`` give a table (use
@@ -253,6 +271,8 @@ class Experiment:
     efficiency_masses_gev: tuple[float, ...] = ()
     efficiency_values: tuple[float, ...] = ()
     background_uncertainty: float = 0.0
+    transport: str = "thin"
+    shower_nodes: int = 8
     source: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -298,6 +318,7 @@ class Experiment:
         if not math.isfinite(material.density):
             raise InputError(f"target.density of {self.target!r} is unknown: give it in g/cm^3")
         self._check_energy_loss()
+        self._check_transport()
         self._check_mesons()
 
     def _check_mesons(self) -> None:
@@ -452,6 +473,39 @@ class Experiment:
                 f" must stay below half the beam energy ({0.5 * self.energy_gev:.4g} GeV)"
             )
 
+    def _check_transport(self) -> None:
+        """Validate transport and shower_nodes: the shower is for electron beams with a
+        known X₀, a thickness and a window the fold can take (:func:`shower_rule`)."""
+        if not isinstance(self.transport, str) or self.transport not in TRANSPORTS:
+            allowed = ", ".join(repr(t) for t in TRANSPORTS)
+            raise InputError(f"target.transport must be one of {allowed}, got "
+                             f"{show(self.transport)}")
+        nodes = self.shower_nodes
+        if isinstance(nodes, bool) or not isinstance(nodes, int) or nodes % 2 \
+                or not 2 <= nodes <= SHOWER_NODES_MAX:
+            raise InputError(f"target.shower_nodes must be an even integer from 2 to "
+                             f"{SHOWER_NODES_MAX}, got {show(nodes)}")
+        if self.transport == "thin":
+            return
+        if self.beam != "e":
+            raise InputError(
+                "target.transport = 'shower' is for electron beams: muons do not shower"
+                " (for a muon's loss in a thick target use energy_loss = 'mean')")
+        if self.energy_loss != "none":
+            raise InputError("target.transport = 'shower' cannot be combined with energy_loss"
+                             f" = {self.energy_loss!r} (the shower already degrades the beam)")
+        if not math.isfinite(self.material.X0):
+            raise InputError(f"target.transport = 'shower' needs the radiation length X0 of "
+                             f"{self.target!r}: give target.X0 (cm)")
+        from .shower import FRACTION_MIN, THICKNESS_MAX
+
+        if self.thickness_x0 > THICKNESS_MAX:
+            raise InputError(f"target.transport = 'shower' takes targets up to "
+                             f"{THICKNESS_MAX:g} X0, got {self.thickness_x0:.4g} X0")
+        if not FRACTION_MIN <= self.x_min <= 0.999:
+            raise InputError(f"target.transport = 'shower' needs x_min in [{FRACTION_MIN:g}, "
+                             f"0.999], got {self.x_min!r}")
+
     @property
     def material(self) -> Material:
         """The target :class:`~millicharge.materials.Material`, with the overrides applied."""
@@ -505,6 +559,8 @@ class Experiment:
                 "thickness_cm": self.thickness_cm,
                 "thickness_x0": self.thickness_x0,
                 "form_factor": self.form_factor,
+                "transport": self.transport,
+                "shower_nodes": self.shower_nodes,
             },
             "x_min": self.x_min,
             "x_max": self.x_max,
@@ -633,6 +689,14 @@ def _from_dict(data: Mapping[str, Any], source: str) -> Experiment:
         optional["form_factor"] = _get(target, "form_factor", "str", "target.")
     if "energy_loss" in data:
         optional["energy_loss"] = _get(data, "energy_loss", "str", "")
+    if "transport" in target:
+        optional["transport"] = _get(target, "transport", "str", "target.")
+    if "shower_nodes" in target:
+        nodes = target["shower_nodes"]
+        if isinstance(nodes, bool) or not isinstance(nodes, int):
+            raise InputError(f"target.shower_nodes must be an even integer from 2 to "
+                             f"{SHOWER_NODES_MAX}, got {nodes!r}")
+        optional["shower_nodes"] = nodes
     if "depth_points" in data:
         points = data["depth_points"]
         if isinstance(points, bool) or not isinstance(points, int):

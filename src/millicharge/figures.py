@@ -158,6 +158,7 @@ def figure4_data(
     cache: bool = True,
     progress: bool = False,
     form_factor: str | None = None,
+    transport: str | None = None,
 ) -> tuple[list[tuple[str, ReachTable]], list[plotting.ReachCurve], list[LimitCurve]]:
     """Reach tables, the curves drawn from them, and the existing limits (Fig. 4).
 
@@ -173,7 +174,8 @@ def figure4_data(
     tables, curves = [], []
     for key, exp in _experiments(experiments):
         table = reach(exp, masses, method=method, model=model, precision=precision,
-                      seed=seed, cache=cache, progress=progress, form_factor=form_factor)
+                      seed=seed, cache=cache, progress=progress, form_factor=form_factor,
+                      transport=transport)
         tables.append((key, table))
         color = COLORS.get(key)
         channels = list(exp.channels) if model == "mcp" else \

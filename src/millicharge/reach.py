@@ -6,6 +6,11 @@ For each mass the bremsstrahlung-like yield (paper Eq. 4) and the vector-meson y
 :func:`millicharge.statistics.upper_limit` for the experiment's background (and its
 uncertainty) and CL. The experiment's signal efficiency (a constant or a table against
 the mass) multiplies every channel at each mass.
+
+The bremsstrahlung-like σ is the paper's (at E₀ through the whole target), or, for a
+thick target, the muon's depth average (``energy_loss = "mean"``) or the electron shower's
+fold (``[target] transport = "shower"``; :mod:`millicharge.thick_target`), which enter
+Eq. 4 with L_T unchanged.
 """
 
 from __future__ import annotations
@@ -172,6 +177,7 @@ def reach(
     energy_loss: bool | None = None,
     scheduler: str | None = None,
     form_factor: str | None = None,
+    transport: str | None = None,
 ) -> ReachTable:
     """Projected ε_lim(m) of ``experiment`` (name, TOML path or :class:`Experiment`).
 
@@ -183,11 +189,17 @@ def reach(
     (:mod:`millicharge.thick_target`); None keeps the experiment file's setting.
     ``form_factor``: ``"elastic"`` or ``"elastic+inelastic"`` (:mod:`millicharge.formfactors`);
     None keeps the experiment's (``[target] form_factor``, default ``"elastic"``).
+    ``transport``: ``"thin"`` (paper Eq. 4 at E₀) or ``"shower"`` (an electron beam's
+    shower, :func:`millicharge.thick_target.shower_cross_sections`); None keeps the
+    experiment's (``[target] transport``, default ``"thin"``). With ``"shower"``,
+    ``sigma_pb`` is σ_eff = Σ W_k σ_k / L (Eq. 4 with L_T unchanged) and the table gains
+    ``l_eff_x0``, the effective thickness in X₀.
 
     ``meta`` records what the numbers rest on: CL and s_up, method, model, precision, seed,
     the background and its uncertainty, the efficiency (a number, or the table as
     ``{"masses_gev": [...], "values": [...]}``), the channels, the form factor, the energy
-    loss and, where the experiment has one, its transport.
+    loss and the transport (with the shower: its nodes, β, the largest relative quadrature
+    error of the fold).
 
     Returns a :class:`ReachTable` with columns ``mass_gev``, ``sigma_pb``,
     ``sigma_error_pb``, ``n_signal_eps1_<channel>``, ``epsilon_<channel>`` and
@@ -198,6 +210,15 @@ def reach(
     precision, seed = _check_options(method, model, precision, seed, backend, workers,
                                      scheduler, cache, progress, energy_loss)
     form = str(check_form_factor(exp.form_factor if form_factor is None else form_factor))
+    if transport is not None:
+        from .experiments import TRANSPORTS
+        from .thick_target import with_transport
+
+        if not isinstance(transport, str) or transport not in TRANSPORTS:
+            raise InputError(f"transport must be None or one of "
+                             f"{', '.join(repr(t) for t in TRANSPORTS)}, got "
+                             f"{validation.show(transport)}")
+        exp = with_transport(exp, transport)
     if energy_loss is not None:
         from .thick_target import with_energy_loss
 
@@ -211,7 +232,16 @@ def reach(
     cols: dict[str, np.ndarray] = {"mass_gev": m}
     total = np.zeros(n_points)
     channels = list(exp.channels)
-    if "brem" in channels and exp.energy_loss == "mean":
+    shower = None
+    if "brem" in channels and exp.transport == "shower":
+        from .thick_target import shower_cross_sections
+
+        shower = shower_cross_sections(exp, m, method=method, model=model,
+                                       precision=precision, seed=seed, backend=backend,
+                                       workers=workers, cache=cache, progress=progress,
+                                       scheduler=scheduler, form_factor=form)
+        sigma, err = shower.sigma_pb, shower.error_pb
+    elif "brem" in channels and exp.energy_loss == "mean":
         from .thick_target import brem_cross_sections
 
         sigma, err = brem_cross_sections(exp, m, method=method, model=model,
@@ -224,6 +254,8 @@ def reach(
     if "brem" in channels:
         n_brem = np.asarray(n_signal_brem(exp, sigma, mass=m)) * np.ones(n_points)
         cols["sigma_pb"], cols["sigma_error_pb"] = sigma, err
+        if shower is not None:
+            cols["l_eff_x0"] = shower.l_eff_x0
         cols["n_signal_eps1_brem"] = n_brem
         total += n_brem
     for meson in MESON_CHANNELS:
@@ -245,10 +277,15 @@ def reach(
             "precision": precision, "seed": seed, "background": exp.background,
             "background_uncertainty": exp.background_uncertainty,
             "efficiency": efficiency, "channels": channels,
-            "energy_loss": exp.energy_loss, "form_factor": form}
-    transport = getattr(exp, "transport", None)
-    if transport is not None:
-        meta["transport"] = transport
+            "energy_loss": exp.energy_loss, "form_factor": form,
+            "transport": exp.transport}
+    if exp.transport == "shower":
+        meta["shower_nodes"] = exp.shower_nodes
+        if shower is not None:
+            meta["shower_beta"] = shower.rule.beta
+            rel = np.divide(shower.quad_error_pb, shower.sigma_pb,
+                            out=np.zeros(n_points), where=shower.sigma_pb > 0)
+            meta["shower_quad_error_rel_max"] = float(np.max(rel, initial=0.0))
     return ReachTable(experiment=exp.name, columns=cols, meta=meta)
 
 
