@@ -341,5 +341,6 @@ def test_computed_yields_need_an_electron_beam_and_a_valid_method() -> None:
     with pytest.raises(InputError, match="shower"):
         computed_meson_yield(na64e, "rho", "thin")
     n = computed_meson_yield(na64e, "rho", "shower")
+    assert meson_yield_inputs(na64e, "rho").method == "shower"  # na64e: transport = "shower"
     hand = 9.37e11 * photon_track_length(0.5, 40.0) * 9.4e-30 * 0.5612 * 11.35 / M_P_GRAM
     assert n == pytest.approx(hand, rel=1e-5)
