@@ -529,21 +529,24 @@ def _run_dask(client_factory: _ClientFactory, jobs: Sequence[dict[str, Any]], to
             fut = client.submit(_run, jobs[i], cache, key=_task_key(jobs[i]), pure=False)
             futures.setdefault(fut.key, (fut, []))[1].append(i)
         state.running = set(todo)
-        arrived: queue.SimpleQueue[tuple[Any, bool, Any]] = queue.SimpleQueue()
+        arrived: queue.SimpleQueue[Any] = queue.SimpleQueue()
         for fut, _ in futures.values():
-            # fetched in dask's callback thread: a fetch that waits for a lost worker's
-            # result never blocks this loop, and closing the client ends it
-            fut.add_done_callback(lambda f: arrived.put(_fetch(f)))
+            # dask's callback thread only hands the finished future over: a result fetched
+            # there can deadlock with the client's own callbacks
+            fut.add_done_callback(arrived.put)
         left = len(futures)
         alone_since: float | None = None
         while left:
             try:
-                fut, ok, payload = arrived.get(timeout=_DASK_POLL_S)
+                fut = arrived.get(timeout=_DASK_POLL_S)
+                payload = fut.result(timeout=_DASK_FETCH_S)  # a task's error is raised as is
             except queue.Empty:
                 pass
+            except TimeoutError:
+                # its holder may be gone: dask recomputes it and the callback hands it over
+                # again; meanwhile check that the cluster still has workers
+                fut.add_done_callback(arrived.put)
             else:
-                if not ok:
-                    raise payload
                 left -= 1
                 if cache:  # this machine's cache too (a remote worker may have its own)
                     remember(jobs[futures[fut.key][1][0]], payload)
@@ -587,15 +590,11 @@ def _kill_local_workers(cluster: Any) -> None:
                 os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
 
 
-def _fetch(fut: Any) -> tuple[Any, bool, Any]:
-    try:
-        return fut, True, fut.result()
-    except BaseException as err:  # raised in the scan's thread
-        return fut, False, err
-
-
 _DASK_POLL_S = 1.0
 """How often a dask scan checks that the cluster still has workers (seconds)."""
+
+_DASK_FETCH_S = 10.0
+"""How long one fetch of a finished result may take before the workers are checked."""
 
 
 def _n_workers(client: Any) -> int:
