@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from ._version import __version__
 from .atomic import check_output_path, write_text
 from .citations import bibtex, reset
 from .errors import InputError
