@@ -38,7 +38,7 @@ AVOGADRO: float = float(_hc.Avogadro * _hc.mole)
 """Avogadro's number N_A in mol⁻¹ (exact, SI 2019, via hepunits)."""
 
 AMU: float = 0.93149410242
-"""Atomic mass unit in GeV (CODATA 2018); nucleus mass M_N ≈ A · AMU (SPEC §2)."""
+"""Atomic mass unit in GeV (CODATA 2018); nucleus mass M_N ≈ A · AMU (docs/physics.md §2)."""
 
 M_E: float = Particle.from_pdgid(11).mass / 1e3
 """Electron mass in GeV (PDG, via `particle`)."""

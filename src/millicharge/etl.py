@@ -3,7 +3,7 @@ r"""Exact tree-level (ETL) cross sections, integrated with VEGAS (Lepage).
 σ_{2→3} of l N → l N V for a vector V of mass² s coupled with strength e, from the exact
 |M|² of :mod:`millicharge.matrix_elements` on the phase space of
 :mod:`millicharge.phase_space`; and the millicharged pair via the exact spectral
-reduction (SPEC §3; the χ current is conserved, so the χ angles integrate to)
+reduction (docs/physics.md §4; the χ current is conserved, so the χ angles integrate to)
 
 .. math::
 

@@ -6,7 +6,7 @@ of Materials"); any other target is a :class:`Material` built from (Z, A, ρ, X�
     >>> pb = get_material("Pb")
     >>> pb.Z, pb.A
     (82, 207.0)
-    >>> round(pb.nucleus_mass, 2)   # M_N = A · u  (SPEC §2)
+    >>> round(pb.nucleus_mass, 2)   # M_N = A · u  (docs/physics.md §2)
     192.82
 """
 
@@ -66,7 +66,7 @@ class Material:
 
     @property
     def nucleus_mass(self) -> float:
-        """Nucleus mass M_N ≈ A · u in GeV (SPEC §2)."""
+        """Nucleus mass M_N ≈ A · u in GeV (docs/physics.md §2)."""
         return self.A * AMU
 
     @property

@@ -9,7 +9,7 @@ For the nucleus at rest, integrating the recoil two-body system exactly gives
 
 with t = −(P − P')² between the exact roots t± of the two-body constraint and φ the
 azimuth of the recoil about Q⃗ (derivation: docs/physics.md §3). The variables are
-mapped from the unit cube close to SPEC §3: x via ln(1 − x), ρ = 1 − cos θ_V via
+mapped from the unit cube as described in docs/physics.md §5.1: x via ln(1 − x), ρ = 1 − cos θ_V via
 1/(ρ + ρ₀) (flatter than ln(ρ + ρ₀) for the collinear peak), ρ₀ = (m_l²x² + s(1 − x))/(2x²E²),
 t via ln t, φ uniform, and the pair
 mass s via g = ln(s/(s + s₀)) (log-like below s₀ = max(m_l², 4m_χ²), 1/s-like above).

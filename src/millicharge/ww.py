@@ -1,6 +1,6 @@
 r"""Weizsäcker–Williams (WW) approximation for l N → l N V and l N → l N γ*(→ χχ̄).
 
-This is the fast, approximate counterpart of the exact tree-level (ETL) engine (SPEC §4),
+This is the fast, approximate counterpart of the exact tree-level (ETL) engine (docs/physics.md §6),
 with the same call signature, so that ``method="etl"`` and ``method="ww"`` can be compared.
 Everything is computed at ε = 1 (σ ∝ ε² exactly) and returned in pb.
 
@@ -37,7 +37,7 @@ For m_V → 0 and complete screening this gives
 dσ/dx = 2α³χ(4/3 − 4x/3 + x²)/(m_l² x): Tsai's and Kelner–Kokoulin–Petrukhin's shape,
 with the WW flux χ in place of 2Z² ln(184 Z^(−1/3)) (see the tests for how close that is).
 
-Millicharged pair (SPEC §3, exact fold)
+Millicharged pair (exact fold, docs/physics.md §4)
 ---------------------------------------
 The pair χχ̄ is radiated through γ* of invariant mass s; integrating the pair's internal
 angles gives the vector cross section at m_V² = s times the pair spectral density:
@@ -139,7 +139,7 @@ def _vector_dsigma_dx(
 def pair_spectral_density(s: ArrayLike, mass: float) -> NDArray[np.float64]:
     r"""Spectral density of γ* → χχ̄ at ε = 1: α/(3π s) (1 + 2m²/s) √(1 − 4m²/s), in GeV⁻².
 
-    dσ(→ χχ̄)/ds = σ_V(m_V² = s) × this (SPEC §3); zero below the threshold s = 4m².
+    dσ(→ χχ̄)/ds = σ_V(m_V² = s) × this (docs/physics.md §4); zero below the threshold s = 4m².
 
     >>> float(pair_spectral_density(0.1, 0.2))
     0.0
