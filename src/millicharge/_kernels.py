@@ -23,9 +23,52 @@ False (numpy path) when numba is not installed.
 from __future__ import annotations
 
 import math
+import os
+import sys
+import tempfile
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
+
+
+def _writable(folder: Path) -> bool:
+    """True when files can be created in ``folder`` (made if missing), as numba needs."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError:
+        return False
+    return True
+
+
+def _configure_cache_dir() -> str:
+    """Where numba keeps the compiled kernels; sets ``NUMBA_CACHE_DIR`` if it must.
+
+    A ``NUMBA_CACHE_DIR`` set by the user is respected. Otherwise numba writes next to this
+    file (``__pycache__``) when that folder is writable; when it is not (a system-wide or
+    read-only install), ``NUMBA_CACHE_DIR`` is set to ``$XDG_CACHE_HOME/millicharge/numba``
+    (default ``~/.cache/millicharge/numba``). Must run before numba is imported.
+    """
+    chosen = os.environ.get("NUMBA_CACHE_DIR")
+    if chosen:
+        return chosen
+    in_tree = Path(__file__).resolve().parent / "__pycache__"
+    if _writable(in_tree):
+        return str(in_tree)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    chosen = os.path.join(base, "millicharge", "numba")
+    os.environ["NUMBA_CACHE_DIR"] = chosen
+    if "numba" in sys.modules:  # imported before us: make numba re-read the variable
+        from numba.core import config
+
+        config.reload_config()
+    return chosen
+
+
+CACHE_DIR: str = _configure_cache_dir()
+"""The folder holding numba's compiled kernels (see :func:`_configure_cache_dir`)."""
 
 try:  # numba is optional: without it the numpy reference path is used.
     from numba import njit
@@ -42,6 +85,7 @@ except ImportError:  # pragma: no cover - exercised only without numba
 
 
 __all__ = [
+    "CACHE_DIR",
     "HAVE_NUMBA",
     "USE_KERNEL",
     "contraction",
@@ -49,6 +93,7 @@ __all__ = [
     "contraction_numpy",
     "three_body_events_fast",
     "three_body_kernel",
+    "warm_up",
 ]
 
 USE_KERNEL: bool = HAVE_NUMBA
@@ -314,6 +359,7 @@ def contraction(p, pp, k, s, nucleus, t, lepton_mass, use_kernel=None) -> NDArra
     if use_kernel is None:
         use_kernel = USE_KERNEL
     if use_kernel and HAVE_NUMBA:
+        warm_up()
         f8 = np.float64
         return contraction_kernel(
             np.ascontiguousarray(p, dtype=f8),
@@ -428,6 +474,7 @@ def three_body_events_fast(energy, lepton_mass, nucleus_mass, x, s, u_rho, u_t, 
     """Drop-in for phase_space.three_body_events through :func:`three_body_kernel`."""
     from .phase_space import Events
 
+    warm_up()
     f8 = np.float64
     s = np.ascontiguousarray(s, dtype=f8)
     p, pp, k, nucleus, recoil, t, weight = three_body_kernel(
@@ -441,3 +488,52 @@ def three_body_events_fast(energy, lepton_mass, nucleus_mass, x, s, u_rho, u_t, 
         np.ascontiguousarray(phi, dtype=f8),
     )
     return Events(p=p, pp=pp, k=k, nucleus=nucleus, recoil=recoil, s=s, t=t, weight=weight)
+
+
+# ----------------------------------------------------------------- compile once, announced
+_COMPILE_SECONDS = 5
+"""Rough compile time of the two kernels: 3-4 s measured on a quiet machine, more under load."""
+
+_warm: bool = False
+
+
+def _compiled_cache_present() -> bool:
+    """True when numba's cache holds a valid index for both kernels (same source).
+
+    numba offers no public API for this; its index loader returns an empty mapping when
+    the index is missing, from another numba version or for changed source. Any surprise
+    counts as "absent", which at worst prints the announcement once too often.
+    """
+    try:
+        return all(
+            bool(kernel._cache._cache_file._load_index())
+            for kernel in (contraction_kernel, three_body_kernel)
+        )
+    except Exception:  # private numba API: fail towards announcing
+        return False
+
+
+def warm_up() -> None:
+    """Compile the kernels now (or load them from numba's cache), in this process.
+
+    Called before worker processes fork, so that they inherit compiled kernels instead of
+    each compiling its own, and on the first use of a kernel. When the compiled cache is
+    absent it says so on stderr in one line before the wait. Does nothing without numba or
+    after the first call.
+    """
+    global _warm
+    if _warm or not HAVE_NUMBA:
+        return
+    _warm = True
+    if not _compiled_cache_present():
+        print(
+            f"millicharge: compiling kernels, once: ~{_COMPILE_SECONDS} s "
+            f"(cached in {CACHE_DIR})",
+            file=sys.stderr,
+            flush=True,
+        )
+    # one physical event (muon on lead at 160 GeV) in the exact array types of real calls
+    one = np.full(1, 0.5)
+    ev = three_body_kernel(160.0, 0.1056583755, 193.7, one, np.full(1, 0.01), one, one, one)
+    p, pp, k, nucleus, _, t, _ = ev
+    contraction_kernel(p, pp, k, np.full(1, 0.01), nucleus, t, 0.1056583755)

@@ -321,6 +321,10 @@ def _run_processes(jobs: Sequence[dict[str, Any]], todo: list[int],
                    state: _Progress, n_workers: int) -> None:
     """Compute ``todo`` on ``n_workers`` local processes, one point per process at a
     time, in order; stop them all on the first error or an interrupt."""
+    if any(jobs[i].get("method", "etl") == "etl" for i in todo):
+        from ._kernels import warm_up
+
+        warm_up()  # compile (announced) once here, before the workers fork
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     parent = os.getpid()
     procs: list[Any] = []
