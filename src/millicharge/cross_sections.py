@@ -95,8 +95,18 @@ def cross_section(
     form_factor: str = "elastic",
     cache: bool = False,
     lookup_only: bool = False,
-) -> CrossSection | None:
+    backend: str | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+) -> CrossSection | list[CrossSection] | None:
     """σ(l N → l N χχ̄; x_min ≤ x ≤ x_max) in pb, x = E_miss/E (paper Eq. 4).
+
+    ``mass`` may also be a list or 1-d array of masses: then the points run through
+    :func:`millicharge.scan.evaluate` (the runner of :func:`millicharge.reach`, with its
+    progress bar, worker processes and, with ``cache=True``, the on-disk cache) and a
+    list of :class:`CrossSection`, one per mass in order, is returned; each equals the
+    result of the scalar call with that mass. ``backend``, ``workers`` and ``progress``
+    are those of :func:`millicharge.scan.evaluate` and only matter then.
 
     Parameters
     ----------
@@ -121,8 +131,15 @@ def cross_section(
     VEGAS only ever finds to be exactly 0 (next to a threshold) gives σ = 0 ± 0.
     cache : read/write the on-disk cache (:mod:`millicharge.cache`); the cached value is
         the ε = 1 result, so any ε reuses it.
-    lookup_only : return the cached result, or None without computing anything.
+    lookup_only : return the cached result, or None without computing anything (a
+        single mass only).
     """
+    if _is_mass_list(mass):
+        return _cross_sections(
+            beam, energy, target, mass, x_min, x_max, method=method, model=model,
+            epsilon=epsilon, precision=precision, seed=seed, nucleus_mass=nucleus_mass,
+            form_factor=form_factor, cache=cache, lookup_only=lookup_only, backend=backend,
+            workers=workers, progress=progress)
     precision, epsilon, seed, form = _check_options(method, model, precision, epsilon, seed,
                                                     form_factor)
     x_min, x_max = validate_x_range(x_min, x_max)
@@ -168,6 +185,55 @@ def cross_section(
     if key is not None:
         _cache.store(key, result.to_dict())
     return _scaled(result, float(epsilon))
+
+
+def _is_mass_list(mass: object) -> bool:
+    """True for a list/tuple/array of masses (a 0-d array is a single mass)."""
+    return isinstance(mass, (list, tuple, np.ndarray)) and np.ndim(mass) >= 1
+
+
+def _mass_list(mass: object) -> list[float]:
+    rule = "a positive number of GeV or a non-empty 1-d list of them"
+    if np.ndim(mass) != 1 or len(mass) == 0:  # type: ignore[arg-type]
+        raise InputError(f"mass must be {rule}, got {validation.show(mass)}")
+    return [float(m) for m in validation.real_array("mass", mass, rule)]
+
+
+def _cross_sections(beam: str, energy: float, target: str | Material, mass: object,
+                    x_min: float, x_max: float, *, lookup_only: bool, backend: str | None,
+                    workers: int | None, progress: bool, cache: bool,
+                    **options: object) -> list[CrossSection]:
+    """:func:`cross_section` at each of several masses through :func:`scan.evaluate`."""
+    from .scan import evaluate
+
+    if lookup_only:
+        raise InputError("lookup_only needs a single mass, got a list of masses")
+    masses = _mass_list(mass)
+    cache = validation.flag("cache", cache)
+    progress = validation.flag("progress", progress)
+    jobs = [dict(beam=beam, energy=energy, target=target, mass=m, x_min=x_min, x_max=x_max,
+                 **options) for m in masses]
+    for job in jobs:  # every argument is checked before any work
+        _check_job(**job)
+    return evaluate(jobs, backend=backend, workers=workers, cache=cache, progress=progress,
+                    description="cross sections")
+
+
+def _check_job(beam: str, energy: float, target: str | Material, mass: float, x_min: float,
+               x_max: float, *, method: str, model: str, epsilon: float, precision: float,
+               seed: int | None, nucleus_mass: float | None, form_factor: str) -> None:
+    """The checks :func:`cross_section` makes before any work, for one job."""
+    _check_options(method, model, precision, epsilon, seed, form_factor)
+    lo_x, hi_x = validate_x_range(x_min, x_max)
+    if nucleus_mass is not None:
+        value = validation.real("nucleus_mass", nucleus_mass, "None or a positive number of GeV")
+        if value <= 0:
+            raise InputError(f"nucleus_mass must be None or a positive number of GeV, "
+                             f"got {nucleus_mass!r}")
+    proc = Process.make(beam, energy, target, mass, model=model)
+    lo, hi = etl.x_limits(proc, lo_x, hi_x, model)
+    if lo >= hi:
+        raise InputError(closed_window_message(proc, model, lo_x, hi_x))
 
 
 def remember(job: dict, result: CrossSection) -> bool:
@@ -245,13 +311,31 @@ def spectrum(
     seed: int | None = 0,
     form_factor: str = "elastic",
     cache: bool = False,
-) -> Spectrum:
+    progress: bool = True,
+) -> Spectrum | list[Spectrum]:
     """dσ/dx in pb at each x (0 < x < 1); exactly 0 where kinematics forbids it.
 
     ETL points are independent VEGAS integrals with seeds ``seed + i``; with ``cache``
     each finished point is stored on disk (at ε = 1) and reused. The other arguments
     are those of :func:`cross_section` (``form_factor`` included).
+
+    ``mass`` may also be a list or 1-d array of masses: then a list of :class:`Spectrum`,
+    one per mass in order, is returned, each equal to the scalar call with that mass.
+    The masses run one after the other in this process (with a progress bar unless
+    ``progress=False``, and the on-disk cache with ``cache=True``).
     """
+    if _is_mass_list(mass):
+        from .progress import tqdm
+
+        masses = _mass_list(mass)
+        progress = validation.flag("progress", progress)
+        for m in masses:  # every mass is checked before any work
+            Process.make(beam, energy, target, m, model=model)
+        return [spectrum(beam, energy, target, m, x, method=method, model=model,
+                         epsilon=epsilon, precision=precision, seed=seed,
+                         form_factor=form_factor, cache=cache)
+                for m in tqdm(masses, desc="spectra", unit="mass", leave=False,
+                              disable=not progress)]
     precision, epsilon, seed, form = _check_options(method, model, precision, epsilon, seed,
                                                     form_factor)
     xs = validation.real_array("x", x, "finite numbers in (0, 1)")

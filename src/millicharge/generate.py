@@ -87,6 +87,7 @@ from .errors import InputError
 from .experiments import Experiment, load_experiment
 from .formfactors import check_form_factor
 from .kinematics import Process, closed_window_message
+from .result import csv_text, data_frame, fmt_error, html_fields, write_csv
 from .units import GEV2_TO_PB
 
 __all__ = [
@@ -182,6 +183,44 @@ class EventSample:
         """Events per wall second, training and pre-run included."""
         total = sum(self.timing.values())
         return self.n_events / total if total > 0 else math.inf
+
+    def columns(self) -> dict[str, NDArray]:
+        """One array per event column: ``x``, ``pair_mass_gev`` and, per particle,
+        ``<particle>_E, _px, _py, _pz`` in GeV (the columns of :meth:`to_pandas`)."""
+        out: dict[str, NDArray] = {"x": self.x, "pair_mass_gev": self.pair_mass}
+        for name, p in self.momenta.items():
+            for j, comp in enumerate(("E", "px", "py", "pz")):
+                out[f"{name}_{comp}"] = p[:, j]
+        return out
+
+    def _fields(self) -> dict[str, Any]:
+        return {"experiment": self.experiment, "events": self.n_events,
+                "beam": f"{self.beam} {self.energy_gev:g} GeV", "target": self.target,
+                "model": self.model, "mass_gev": self.mass_gev, "epsilon": self.epsilon,
+                "x range": f"{self.x_min:g} - {self.x_max:g}",
+                "sigma_pb": fmt_error(self.sigma_pb, self.error_pb),
+                "efficiency": self.efficiency, "overweight_fraction": self.overweight_fraction,
+                "truncated_fraction": self.truncated_fraction, "seed": self.seed}
+
+    def __repr__(self) -> str:
+        return (f"EventSample({self.n_events} {self.model} events, {self.beam} "
+                f"{self.energy_gev:g} GeV on {self.target}, m={self.mass_gev:g} GeV, "
+                f"eps={self.epsilon:g}, sigma = {fmt_error(self.sigma_pb, self.error_pb)} pb, "
+                f"{self.x_min:g} <= x <= {self.x_max:g})")
+
+    def _repr_html_(self) -> str:
+        return html_fields("EventSample", self._fields())
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame, one row per event, columns of :meth:`columns`."""
+        return data_frame(self.columns())
+
+    def to_csv(self, path: str | Path | None = None) -> str:
+        """CSV text, one row per event (columns of :meth:`columns`, full precision);
+        written atomically to ``path`` when given. For generator input use :func:`write_lhe`."""
+        cols = self.columns()
+        rows = zip(*(c.tolist() for c in cols.values()), strict=True)
+        return write_csv(csv_text(list(cols), list(rows)), path)
 
 
 def _check_inputs(n_events: Any, model: str, epsilon: Any, max_truncation: Any,

@@ -36,6 +36,7 @@ from .etl import x_limits
 from .formfactors import FORM_FACTORS
 from .kinematics import Process
 from .materials import Material, get_material
+from .result import data_frame, fmt_error, html_table
 from .scan import CONNECT_TIMEOUT, NO_WORKER_TIMEOUT, check_size, evaluate
 from .validation import ENERGY_MAX_GEV, is_real, show
 
@@ -330,28 +331,46 @@ class ScanTable:
             out[r["status"]] += 1
         return out
 
-    def to_csv(self) -> str:
-        """CSV with a header; floats at full precision (``repr``), missing values empty."""
+    def to_csv(self, path: str | Path | None = None) -> str:
+        """CSV with a header; floats at full precision (``repr``), missing values empty;
+        written atomically to ``path`` when given."""
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(COLUMNS)
         for r in self.rows:
             writer.writerow(["" if _missing(r[c]) else repr(r[c]) if isinstance(r[c], float)
                              else r[c] for c in COLUMNS])
-        return buf.getvalue()
+        text = buf.getvalue()
+        if path is not None:
+            write_text(path, text)
+        return text
+
+    def _summary(self) -> str:
+        counts = ", ".join(f"{n} {k}" for k, n in self.counts().items())
+        sig = [r for r in self.rows if not _missing(r["sigma_pb"])]
+        span = ""
+        if sig:
+            lo = min(sig, key=lambda r: r["sigma_pb"])
+            hi = max(sig, key=lambda r: r["sigma_pb"])
+            span = (f"; sigma {fmt_error(lo['sigma_pb'], lo['error_pb'] or 0.0)} .. "
+                    f"{fmt_error(hi['sigma_pb'], hi['error_pb'] or 0.0)} pb")
+        return f"{len(self)} points ({counts}){span}"
+
+    def __repr__(self) -> str:
+        return f"ScanTable({self._summary()})"
+
+    def _repr_html_(self) -> str:
+        return html_table(f"ScanTable: {self._summary()}", COLUMNS,
+                          [[r[c] for c in COLUMNS] for r in self.rows])
 
     def to_json(self) -> str:
         """``{"meta": …, "rows": […]}``; non-finite numbers become ``null``."""
         rows = [{c: None if _missing(r[c]) else r[c] for c in COLUMNS} for r in self.rows]
         return json.dumps({"meta": self.meta, "rows": rows}, indent=1)
 
-    def to_pandas(self):  # type: ignore[no-untyped-def]  # pragma: no cover - optional
-        """A pandas DataFrame (pandas is optional: ``pip install pandas``)."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise InputError("to_pandas needs pandas: pip install pandas") from None
-        return pd.DataFrame(self.rows, columns=list(COLUMNS))
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame with columns :data:`COLUMNS` (pandas is optional)."""
+        return data_frame({c: [r[c] for r in self.rows] for c in COLUMNS})
 
     def write(self, path: str | Path) -> Path:
         """Write to ``path``; the format follows its extension (.csv, .json, .parquet).
@@ -439,7 +458,7 @@ def scan(
     if not isinstance(grid, Grid):
         raise InputError("scan needs a Grid: build one with millicharge.grid.make_grid")
     points = grid.points()
-    from tqdm.auto import tqdm
+    from .progress import tqdm
 
     with tqdm(points, desc="scan: kinematics", unit="pt", leave=False, mininterval=0.5,
               disable=not progress or len(points) < 10_000) as checking:  # big grids only

@@ -157,6 +157,26 @@ def _array(item: Any, name: str, what: str, n: int | None = None) -> np.ndarray:
     return arr
 
 
+def _reach_curves(curves: Any) -> list[Any]:
+    """``curves`` as a list, with each :class:`~millicharge.reach.ReachTable` (anything with
+    ``experiment`` and a ``columns`` mapping) turned into a :class:`ReachCurve`."""
+    if isinstance(curves, (ReachCurve, Mapping)) or hasattr(curves, "columns"):
+        curves = [curves]
+    out = []
+    for c in curves:
+        columns = getattr(c, "columns", None)
+        if isinstance(columns, Mapping) and not isinstance(c, Mapping):
+            names = [n for n in columns if str(n).startswith("epsilon")]
+            if not names or "mass_gev" not in columns:
+                raise InputError(f"reach table {getattr(c, 'experiment', '?')!r} has no "
+                                 "mass_gev and epsilon columns")
+            name = "epsilon_combined" if "epsilon_combined" in names else names[0]
+            c = ReachCurve(str(getattr(c, "experiment", name)), columns["mass_gev"],
+                           columns[name])
+        out.append(c)
+    return out
+
+
 def _make_axes(figsize: tuple[float, float] | None = None) -> Axes:
     import matplotlib.pyplot as plt
 
@@ -607,7 +627,7 @@ def plot_reach(
     limits: Sequence[Any] = (),
     *,
     ax: Axes | None = None,
-    xlim: tuple[float, float] | str | None = (1e-3, 1.0),
+    xlim: tuple[float, float] | str | None = None,
     ylim: tuple[float, float] = (1e-6, 1.0),
     limit_labels: str = "inside",
     label_positions: Mapping[str, tuple[float, float]] | None = None,
@@ -619,10 +639,12 @@ def plot_reach(
     Parameters
     ----------
     curves
-        :class:`ReachCurve` or mappings with ``label``, ``mass_gev`` (GeV), ``epsilon``
-        and optional ``color``, ``linestyle``, ``linewidth``. ε that is inf, nan or ≤ 0
-        (a closed channel) is not drawn: the line breaks there. Curves with no finite ε
-        are skipped with a warning.
+        :class:`ReachCurve`, :class:`~millicharge.reach.ReachTable` (drawn as its
+        ``epsilon_combined`` column, labelled by its experiment), or mappings with
+        ``label``, ``mass_gev`` (GeV), ``epsilon`` and optional ``color``, ``linestyle``,
+        ``linewidth``; a single ReachTable or ReachCurve may be passed alone. ε that is
+        inf, nan or ≤ 0 (a closed channel) is not drawn: the line breaks there. Curves
+        with no finite ε are skipped with a warning.
     limits
         :class:`~millicharge.existing_limits.LimitCurve` objects. Category
         ``"existing"``/``"user"``: grey shaded region (kind ``"bound"``: between the line
@@ -632,7 +654,8 @@ def plot_reach(
     ax
         Axes to draw on; a new figure of ``figsize`` (default 3.4 × 2.8 in) if ``None``.
     xlim
-        Mass range in GeV; ``"data"`` for the decades that span the finite reach points.
+        Mass range in GeV; ``"data"`` for the decades that span the finite reach points;
+        ``None`` (default): ``"data"`` when there are finite reach points, else 10⁻³–1 GeV.
     ylim
         ε range.
     limit_labels
@@ -651,6 +674,7 @@ def plot_reach(
         ``"limits"``: ``{key: [artists]}`` (Polygon and/or Line2D); ``"labels"``:
         ``{key: Text}``; ``"legend"``: the Legend or ``None``.
     """
+    curves = _reach_curves(curves)
     if ax is None:
         with paper_style():
             return plot_reach(
@@ -673,6 +697,8 @@ def plot_reach(
         mass = _array(c, "mass_gev", what)
         eps = _visible_curve(mass, _array(c, "epsilon", what, mass.size))
         prepared.append((c, mass, eps))
+    if xlim is None and any(np.isfinite(e).any() for _, _, e in prepared):
+        xlim = "data"
     if isinstance(xlim, str):
         if xlim != "data":
             raise InputError(f"xlim must be a (min, max) pair or 'data', got {xlim!r}")

@@ -33,6 +33,7 @@ from .experiments import Experiment, load_experiment
 from .formfactors import check_form_factor
 from .kinematics import Process, check_model
 from .mesons import n_signal_meson
+from .result import data_frame, html_table, write_csv
 from .scan import evaluate
 from .statistics import upper_limit
 from .yields import epsilon_limit, n_signal_brem
@@ -140,21 +141,45 @@ class ReachTable:
         return np.array([tuple(float(v[i]) for v in self.columns.values()) for i in
                          range(len(self))], dtype=dtype)
 
-    def to_pandas(self):  # pragma: no cover - optional dependency
-        """A pandas DataFrame (pandas is optional: ``pip install pandas``)."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise InputError("to_pandas needs pandas: pip install pandas") from None
-        return pd.DataFrame(self.columns)
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame, one column per column (pandas is optional)."""
+        return data_frame(self.columns)
 
-    def to_csv(self) -> str:
+    def to_csv(self, path: str | Path | None = None) -> str:
+        """CSV text (floats at full precision, closed channels empty); written atomically
+        to ``path`` when given."""
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(self.names)
         for row in self.rows():
             writer.writerow(["" if v is None else repr(v) for v in row.values()])
-        return buf.getvalue()
+        return write_csv(buf.getvalue(), path)
+
+    def _summary(self) -> list[str]:
+        masses = np.asarray(self.columns.get("mass_gev", []), float)
+        span = (f"{len(self)} masses {masses.min():g}-{masses.max():g} GeV" if masses.size
+                else "no masses")
+        parts = []
+        eps = [n for n in self.names if n.startswith("epsilon")]
+        for name in ["epsilon_combined"] if "epsilon_combined" in eps else eps:
+            if name == "mass_gev":
+                continue
+            v = np.asarray(self.columns[name], float)
+            ok = np.isfinite(v)
+            if ok.any():
+                i = int(np.argmin(np.where(ok, v, np.inf)))
+                parts.append(f"{name} min {v[i]:.3g} at {masses[i]:g} GeV")
+            else:
+                parts.append(f"{name} closed")
+        return [span, *parts]
+
+    def __repr__(self) -> str:
+        return f"ReachTable({self.experiment}: " + "; ".join(self._summary()) + ")"
+
+    def _repr_html_(self) -> str:
+        title = f"ReachTable {self.experiment}: " + "; ".join(self._summary())
+        rows = [list(r.values()) for r in self.rows()]
+        return html_table(title, self.names, rows)
 
     def to_json(self) -> str:
         return json.dumps({"experiment": self.experiment, "meta": self.meta,

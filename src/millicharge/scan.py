@@ -47,12 +47,11 @@ from collections.abc import Callable, Sequence
 from multiprocessing.connection import wait as wait_ready
 from typing import Any
 
-from tqdm.auto import tqdm
-
 from . import cache as _cache
 from .cross_sections import cross_section, remember
 from .errors import InputError
 from .interrupt import as_interrupted, signals_deferred, tie_to_parent
+from .progress import tqdm
 from .result import CrossSection
 
 __all__ = [
