@@ -74,7 +74,7 @@ def test_experiments_and_limits_listing():
           "--x-min", "0.5"], "unknown material"),
         ([*XSEC[:-1], "1.5"], "x_min must lie in (0, 1)"),
         (["xsec", "--beam", "e", "--energy", "8", "--target", "Al", "--mass", "-0.1",
-          "--x-min", "0.5"], "mass must be"),
+          "--x-min", "0.5"], "masses must be"),
         (["reach", "-e", "nope"], "unknown experiment"),
         (["reach", "-e", "na64mu", "--masses", "1:0.1:3"], "0 < start < stop"),
         (["reach", "-e", "na64mu", "--cl", "2"], "(0, 1)"),

@@ -59,7 +59,7 @@ def invoke(args):
         ([*REACH, "--workers", "two"], "'two' is not a valid integer"),
         (["nosuch"], "No such command 'nosuch'. Commands: cache, experiments, generate"),
         (["plot", "nosuch"], "Commands: reach, spectrum, xsec"),
-        (["experiments", "extra"], "unexpected extra argument (extra)"),
+        (["experiments", "extra"], "No such command 'extra'. Commands: show"),
         (["--bogus"], "No such option '--bogus'"),
         ([*XSEC, "--bogus"], "No such option '--bogus'"),
         (["xsec", "--beam"], "'--beam' requires an argument"),

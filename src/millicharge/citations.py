@@ -9,9 +9,20 @@ Functions that implement a published formula call :func:`cite` with its key;
 
 from __future__ import annotations
 
-__all__ = ["BIBTEX", "bibtex", "cite", "reset", "used"]
+from ._version import __version__
+
+__all__ = ["BIBTEX", "SOFTWARE_KEYS", "bibtex", "cite", "reset", "used"]
 
 BIBTEX: dict[str, str] = {
+    "millicharge2026": """@software{millicharge2026,
+  author = {{The millicharge developers}},
+  title = {millicharge: exact tree-level reach of lepton fixed-target missing-energy
+           experiments for millicharged particles},
+  year = {2026},
+  version = {""" + __version__ + """},
+  license = {BSD-3-Clause},
+  note = {See CITATION.cff in the source distribution}
+}""",
     "gninenko2025": """@article{Gninenko:2025mcp,
   author = {Gninenko, S. N. and Krasnikov, N. V. and Kuleshov, S. and Lyubovitskij, V. E. and
             Crivelli, P. and Kirpichnikov, D. V. and Molina Bueno, L. and Zhevlakov, A. S. and
@@ -68,6 +79,9 @@ BIBTEX: dict[str, str] = {
   eprint = {2112.02104}, archivePrefix = {arXiv}
 }""",
 }
+
+SOFTWARE_KEYS: tuple[str, ...] = ("millicharge2026", "gninenko2025")
+"""The software itself and the paper it reproduces: cite both whenever it is used."""
 
 _used: list[str] = []
 

@@ -12,15 +12,23 @@ from pathlib import Path
 from typing import Any
 
 import click
+import numpy as np
 
 from ._version import __version__
 from .atomic import check_output_path, write_text
-from .citations import bibtex, reset
+from .citations import SOFTWARE_KEYS, bibtex, reset, used
 from .errors import InputError
 from .formfactors import FORM_FACTORS
 from .interrupt import exit_on_interrupt
 
-__all__ = ["main"]
+__all__ = ["DEFAULT_PRECISION", "main", "parse_masses"]
+
+DEFAULT_PRECISION = 5e-3
+"""Target relative MC error of every computing command unless ``--precision`` says otherwise.
+
+It is the reach's long-standing default, so ``millicharge plot reach`` keeps its numbers;
+``xsec`` and ``scan`` (were 1e-3), ``spectrum`` (was 3e-3) and ``plot spectrum`` (was 1e-2)
+changed to it in 0.2.0."""
 
 
 class MultiValueOption(click.Option):
@@ -59,6 +67,51 @@ def _is_short_option(word: str) -> bool:
     except ValueError:
         return True
     return False  # a negative number is a value, not an option
+
+
+def parse_masses(words: str | Sequence[str]) -> np.ndarray:
+    """Masses in GeV from the CLI's one grammar: each word is ``start:stop:n`` (log-spaced),
+    a number, or a comma list of either; several words add up.
+
+    ``"0.01:1:3"``, ``"0.01,0.1,1"`` and ``["0.01", "0.1", "1"]`` give the same masses.
+    Each piece is read by :func:`millicharge.reach.parse_masses`.
+
+    >>> parse_masses(["0.01:1:3", "2,3"]).round(3).tolist()
+    [0.01, 0.1, 1.0, 2.0, 3.0]
+    """
+    from .reach import MAX_MASSES, check_masses
+    from .reach import parse_masses as _parse_one
+
+    if isinstance(words, str):
+        words = [words]
+    pieces = [p.strip() for w in words for p in str(w).split(",")]
+    parts: list[np.ndarray] = []
+    total = 0
+    for piece in pieces:
+        if not piece:
+            continue
+        values = _parse_one(piece)
+        total += len(values)
+        if total > MAX_MASSES:
+            raise InputError(f"--masses asks for more than {MAX_MASSES} masses: at most "
+                             f"{MAX_MASSES}")
+        parts.append(values)
+    if not parts:
+        raise InputError(f"no masses in {' '.join(map(str, words))!r}: use start:stop:n (GeV, "
+                         "log-spaced), a comma list or several values")
+    return check_masses(np.concatenate(parts))
+
+
+_MASSES_HELP = ("m_χ (or m_A') in GeV: start:stop:n (log-spaced), a comma list, or several "
+                "values (--masses 0.01 0.1).")
+
+
+def _masses_option(*, default: str | None = None, names: Sequence[str] = ("--masses", "--mass"),
+                   help: str = _MASSES_HELP):  # type: ignore[no-untyped-def]
+    """``--masses`` (alias ``--mass``) in the one grammar of :func:`parse_masses`."""
+    return click.option(*names, "masses", cls=MultiValueOption, required=default is None,
+                        default=(default,) if default is not None else None,
+                        show_default=default, help=help)
 
 
 def _one_line(message: str) -> str:
@@ -174,7 +227,7 @@ def _output_format(output: str | None, fmt: str | None, formats: dict[str, str],
 
 def _check_figure(out: str, inputs: Sequence[str] = ()) -> Path:
     """``--out`` of a plot command, checked before anything is computed."""
-    return check_output_path(out, suffixes=FIGURE_SUFFIXES, inputs=inputs, what="--out")
+    return check_output_path(out, suffixes=FIGURE_SUFFIXES, inputs=inputs, what="--output")
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -202,8 +255,21 @@ def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
 
 
 def _maybe_cite(cite: bool) -> None:
+    """The references the run used, then the software itself and its paper."""
     if cite:
-        click.echo("\n" + bibtex(), err=True)
+        keys = used() + [k for k in SOFTWARE_KEYS if k not in used()]
+        click.echo("\n" + bibtex(keys), err=True)
+
+
+def _global_cite(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(bibtex(list(SOFTWARE_KEYS)))
+        ctx.exit()
+
+
+_CITE_HELP = "Print BibTeX of the references used, the software and its paper (on stderr)."
+_NO_PROGRESS_HELP = "Hide the progress bar."
+_PRECISION_HELP = "Target relative MC error (ETL)."
 
 
 _FORMAT_HELP = "Format on stdout; with --output the extension decides (.csv, .json, .txt = table)."
@@ -227,7 +293,7 @@ _physics = [
     click.option("--energy", type=float, required=True, help="Beam energy in GeV."),
     click.option("--target", required=True,
                  help="Material symbol (Pb, Al, W, Cu, Fe, C, Si, Be) or Z=…,A=…,density=…,X0=…"),
-    click.option("--mass", type=float, required=True, help="m_χ (or m_A') in GeV."),
+    _masses_option(),
     click.option("--method", type=click.Choice(["etl", "ww"]), default="etl", show_default=True,
                  help="Exact tree level (VEGAS) or Weizsäcker–Williams."),
     click.option("--model", type=click.Choice(["mcp", "dark-photon"]), default="mcp",
@@ -236,7 +302,10 @@ _physics = [
                  help="Charge / mixing ε (σ ∝ ε²)."),
     click.option("--seed", type=_SEED, default=0, show_default=True, help="VEGAS random seed."),
     _form_factor_option("elastic"),
-    click.option("--cite", is_flag=True, help="Print BibTeX of the references used."),
+    click.option("--cite", is_flag=True, help=_CITE_HELP),
+    click.option("--precision", type=float, default=DEFAULT_PRECISION, show_default=True,
+                 help=_PRECISION_HELP),
+    click.option("--no-progress", is_flag=True, help=_NO_PROGRESS_HELP),
 ]
 
 
@@ -268,39 +337,63 @@ def _with(options):  # type: ignore[no-untyped-def]
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="millicharge")
+@click.option("--cite", is_flag=True, is_eager=True, expose_value=False, callback=_global_cite,
+              help="Print the BibTeX of the software and of the paper it reproduces, and exit.")
 def main() -> None:
     """Reach of lepton fixed-target missing-energy experiments for millicharged particles."""
     reset()
+
+
+def _progress(items: Sequence[Any], show: bool) -> Any:
+    """``items`` behind a progress bar on stderr when there are several and ``show``."""
+    if not show or len(items) < 2:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, unit="mass", file=sys.stderr, leave=False)
 
 
 @main.command()
 @_with(_physics)
 @click.option("--x-min", type=float, required=True, help="Lower edge of x = E_miss/E.")
 @click.option("--x-max", type=float, default=1.0, show_default=True, help="Upper edge of x.")
-@click.option("--precision", type=float, default=1e-3, show_default=True,
-              help="Target relative MC error (ETL).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default=None,
+              show_default="table", help=_FORMAT_HELP)
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write to FILE (.csv, .json or .txt).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-def xsec(beam, energy, target, mass, method, model, epsilon, seed, form_factor, cite, x_min,
-         x_max, precision, fmt, no_cache) -> None:
-    """σ(x_min ≤ x ≤ x_max) in pb."""
+def xsec(beam, energy, target, masses, method, model, epsilon, seed, form_factor, cite,
+         precision, no_progress, x_min, x_max, fmt, output, no_cache) -> None:
+    """σ(x_min ≤ x ≤ x_max) in pb, one row per mass."""
     from .cross_sections import cross_section
 
+    fmt = _output_format(output, fmt, TEXT_OUTPUTS)
     material = _target(target)
-    r = cross_section(beam, energy, material, mass, x_min, x_max, method=method, model=model,
-                      epsilon=epsilon, precision=precision, seed=seed, cache=not no_cache,
-                      form_factor=form_factor)
-    record = r.to_dict()
-    record["target"] = material.symbol
-    if fmt == "json":
-        click.echo(json.dumps(_finite(record), indent=1))
+    values = parse_masses(masses)
+    records = []
+    form_factors = set()
+    for m in _progress(values, not no_progress):
+        r = cross_section(beam, energy, material, float(m), x_min, x_max, method=method,
+                          model=model, epsilon=epsilon, precision=precision, seed=seed,
+                          cache=not no_cache, form_factor=form_factor)
+        record = r.to_dict()
+        record["target"] = material.symbol
+        records.append(_finite(record))
+        form_factors.add(r.form_factor)
+    cols = ["sigma_pb", "error_pb", "method", "model", "beam", "energy_gev", "target",
+            "mass_gev", "x_min", "x_max", "chi2_dof", "n_eval"]
+    if form_factors != {"elastic"}:
+        cols.insert(4, "form_factor")
+    if fmt == "json":  # one mass: the record itself, as before; several: a list
+        text = json.dumps(records[0] if len(records) == 1 else records, indent=1)
+    elif fmt == "csv":
+        cols = ["mass_gev"] + [c for c in cols if c != "mass_gev"]
+        text = ",".join(cols) + "\n" + "\n".join(
+            ",".join("" if r.get(c) is None else repr(r.get(c)) if isinstance(r.get(c), float)
+                     else str(r.get(c)) for c in cols) for r in records)
     else:
-        cols = ["sigma_pb", "error_pb", "method", "model", "beam", "energy_gev", "target",
-                "mass_gev", "x_min", "x_max", "chi2_dof", "n_eval"]
-        if r.form_factor != "elastic":
-            cols.insert(4, "form_factor")
-        click.echo(_table([record], cols))
+        text = _table(records, cols)
+    _emit(text, output)
     _maybe_cite(cite)
 
 
@@ -313,27 +406,31 @@ def _finite(record: dict[str, Any]) -> dict[str, Any]:
 @_with(_physics)
 @click.option("--x", "xs", cls=MultiValueOption, type=float, required=True,
               help="x values, e.g. --x 0.5 0.7 0.9")
-@click.option("--precision", type=float, default=3e-3, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default=None,
               show_default="table", help=_FORMAT_HELP)
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write to FILE (.csv, .json or .txt).")
-def spectrum(beam, energy, target, mass, method, model, epsilon, seed, form_factor, cite, xs,
-             precision, fmt, output) -> None:
-    """dσ/dx in pb at the given x = E_miss/E."""
+def spectrum(beam, energy, target, masses, method, model, epsilon, seed, form_factor, cite,
+             precision, no_progress, xs, fmt, output) -> None:
+    """dσ/dx in pb at the given x = E_miss/E (a mass_gev column with several masses)."""
     from .cross_sections import spectrum as _spectrum
 
     fmt = _output_format(output, fmt, TEXT_OUTPUTS)
-    r = _spectrum(beam, energy, _target(target), mass, list(xs), method=method, model=model,
-                  epsilon=epsilon, precision=precision, seed=seed, form_factor=form_factor)
-    rows = r.rows()
+    material = _target(target)
+    values = parse_masses(masses)
+    rows: list[dict[str, Any]] = []
+    for m in _progress(values, not no_progress):
+        r = _spectrum(beam, energy, material, float(m), list(xs), method=method, model=model,
+                      epsilon=epsilon, precision=precision, seed=seed, form_factor=form_factor)
+        rows += [({"mass_gev": float(m)} if len(values) > 1 else {}) | d for d in r.rows()]
+    cols = (["mass_gev"] if len(values) > 1 else []) + ["x", "dsigma_dx_pb", "error_pb"]
     if fmt == "json":
         text = json.dumps(rows, indent=1)
     elif fmt == "csv":
-        text = "x,dsigma_dx_pb,error_pb\n" + "\n".join(
-            f"{d['x']!r},{d['dsigma_dx_pb']!r},{d['error_pb']!r}" for d in rows)
+        text = ",".join(cols) + "\n" + "\n".join(
+            ",".join(repr(d[c]) for c in cols) for d in rows)
     else:
-        text = _table(rows, ["x", "dsigma_dx_pb", "error_pb"])
+        text = _table(rows, cols)
     _emit(text, output)
     _maybe_cite(cite)
 
@@ -341,13 +438,13 @@ def spectrum(beam, energy, target, mass, method, model, epsilon, seed, form_fact
 @main.command()
 @click.option("--experiment", "-e", required=True,
               help="Shipped name (see `millicharge experiments`) or a TOML file.")
-@click.option("--masses", default="0.01:1:40", show_default=True,
-              help="start:stop:n (GeV, log-spaced) or a comma list.")
+@_masses_option(default="0.01:1:40")
 @click.option("--cl", type=float, default=None, help="Confidence level (default: experiment's).")
 @click.option("--method", type=click.Choice(["etl", "ww"]), default="etl", show_default=True)
 @click.option("--model", type=click.Choice(["mcp", "dark-photon"]), default="mcp",
               show_default=True)
-@click.option("--precision", type=float, default=5e-3, show_default=True)
+@click.option("--precision", type=float, default=DEFAULT_PRECISION, show_default=True,
+              help=_PRECISION_HELP)
 @click.option("--seed", type=_SEED, default=0, show_default=True)
 @click.option("--backend", type=click.Choice(["serial", "processes", "dask"]), default=None,
               help="Where the cross sections run (default: local processes; dask with "
@@ -359,8 +456,8 @@ def spectrum(beam, energy, target, mass, method, model, epsilon, seed, form_fact
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write to FILE (.csv, .json or .txt).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
-@click.option("--cite", is_flag=True, help="Print BibTeX of the references used.")
+@click.option("--no-progress", is_flag=True, help=_NO_PROGRESS_HELP)
+@click.option("--cite", is_flag=True, help=_CITE_HELP)
 @click.option("--energy-loss/--no-energy-loss", default=None,
               help="Muon mean energy loss in the target on/off (default: experiment file's).")
 @_form_factor_option(None)
@@ -368,8 +465,8 @@ def spectrum(beam, energy, target, mass, method, model, epsilon, seed, form_fact
 def reach(experiment, masses, cl, method, model, precision, seed, backend, workers, scheduler,
           fmt, output, no_cache, no_progress, cite, energy_loss, form_factor,
           transport) -> None:
-    """Projected 95 % CL reach ε(m_χ) (or ε(m_A') with --model dark-photon)."""
-    from .reach import parse_masses
+    """Projected reach ε(m_χ) (or ε(m_A') with --model dark-photon) at the experiment's CL
+    (see `millicharge experiments`) unless --cl says otherwise."""
     from .reach import reach as _reach
 
     fmt = _output_format(output, fmt, TEXT_OUTPUTS, inputs=[experiment])
@@ -403,16 +500,15 @@ def reach(experiment, masses, cl, method, model, precision, seed, backend, worke
               help="Beam energies in GeV, e.g. --energy 100 160")
 @click.option("--target", "targets", cls=MultiValueOption, required=True,
               help="Targets, e.g. --target Pb W (or Z=…,A=…,density=…,X0=…)")
-@click.option("--mass", "masses", cls=MultiValueOption, required=True,
-              help="m_χ in GeV: start:stop:n (log-spaced) and/or values.")
+@_masses_option()
 @click.option("--x-min", "x_mins", cls=MultiValueOption, required=True,
               help="Lower edges of x = E_miss/E, e.g. --x-min 0.3 0.5")
 @click.option("--x-max", default="1", show_default=True, help="Upper edge of x.")
 @click.option("--method", type=click.Choice(["etl", "ww"]), default="etl", show_default=True)
 @click.option("--model", type=click.Choice(["mcp", "dark-photon"]), default="mcp",
               show_default=True)
-@click.option("--precision", default="1e-3", show_default=True,
-              help="Target relative MC error (ETL).")
+@click.option("--precision", default=str(DEFAULT_PRECISION), show_default=True,
+              help=_PRECISION_HELP)
 @click.option("--seed", type=_SEED, default=0, show_default=True, help="VEGAS random seed.")
 @click.option("--backend", type=click.Choice(["serial", "processes", "dask"]), default=None,
               help="Default: processes (all cores), or dask with --scheduler.")
@@ -434,8 +530,8 @@ def reach(experiment, masses, cl, method, model, precision, seed, backend, worke
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write FILE: .csv, .json or .parquet (needs pyarrow).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
-@click.option("--cite", is_flag=True, help="Print BibTeX of the references used.")
+@click.option("--no-progress", is_flag=True, help=_NO_PROGRESS_HELP)
+@click.option("--cite", is_flag=True, help=_CITE_HELP)
 def scan(beams, energies, targets, masses, x_mins, x_max, method, model, precision, seed,
          backend, scheduler, workers, connect_timeout, no_worker_timeout, max_points,
          form_factor, fmt, output, no_cache, no_progress, cite) -> None:
@@ -446,7 +542,8 @@ def scan(beams, energies, targets, masses, x_mins, x_max, method, model, precisi
     if output:  # before any work: a bad name, an unwritable folder or a missing pyarrow
         fmt = _output_format(output, fmt, SCAN_OUTPUTS)
         check_output(output)
-    grid = make_grid(list(beams), list(energies), list(targets), list(masses), list(x_mins),
+    grid = make_grid(list(beams), list(energies), list(targets),
+                     [float(m) for m in parse_masses(masses)], list(x_mins),
                      x_max=x_max, method=method, model=model, precision=precision, seed=seed,
                      max_points=max_points, form_factor=form_factor)
     table = _scan(grid, backend=backend, workers=workers, scheduler=scheduler,
@@ -467,11 +564,15 @@ def scan(beams, energies, targets, masses, x_mins, x_max, method, model, precisi
     _maybe_cite(cite)
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
-def experiments(fmt) -> None:
-    """List the shipped experiments and their parameters."""
+@click.pass_context
+def experiments(ctx: click.Context, fmt) -> None:
+    """List the shipped experiments and their parameters; `experiments show NAME` prints one
+    experiment's TOML file, to copy and edit."""
+    if ctx.invoked_subcommand is not None:
+        return
     from .experiments import experiment_names, load_experiment
 
     exps = [load_experiment(n) for n in experiment_names()]
@@ -502,7 +603,7 @@ def experiments(fmt) -> None:
 @main.command()
 @click.option("--experiment", "-e", required=True,
               help="Shipped name (see `millicharge experiments`) or a TOML file.")
-@click.option("--mass", type=float, required=True, help="m_χ (or m_A') in GeV.")
+@_masses_option(help="m_χ (or m_A') in GeV: one value (--mass is an alias).")
 @click.option("--events", "n_events", type=int, required=True, help="Number of events.")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
               help="LHE file to write (.lhe, or .lhe.gz for gzip).")
@@ -512,12 +613,20 @@ def experiments(fmt) -> None:
 @click.option("--epsilon", type=float, default=1.0, show_default=True,
               help="Charge / mixing ε: scales the file's cross section (σ ∝ ε²).")
 @_form_factor_option(None)
-def generate(experiment, mass, n_events, output, seed, model, epsilon, form_factor) -> None:
+@click.option("--no-progress", is_flag=True, help="Accepted for a uniform grammar: generate "
+              "shows no progress bar.")
+@click.option("--cite", is_flag=True, help=_CITE_HELP)
+def generate(experiment, masses, n_events, output, seed, model, epsilon, form_factor,
+             no_progress, cite) -> None:
     """Unweighted signal events (l, N, l', N', γ*, χ, χ̄) as a Les Houches Event file."""
     import time
 
     from .generate import LHE_SUFFIXES, generate_events, write_lhe
 
+    values = parse_masses(masses)
+    if len(values) != 1:
+        raise InputError(f"generate takes one mass, got {len(values)}: run it once per mass")
+    mass = float(values[0])
     check_output_path(output, suffixes=LHE_SUFFIXES, inputs=[experiment], what="--output")
     start = time.perf_counter()
     sample = generate_events(experiment, mass, n_events, model=model, epsilon=epsilon,
@@ -529,6 +638,23 @@ def generate(experiment, mass, n_events, output, seed, model, epsilon, form_fact
         f"{sample.error_pb:.2g} pb, unweighting efficiency {sample.efficiency:.3f}, "
         f"overweight events {sample.overweight_fraction:.2g}, "
         f"{rate:.0f} events/s (file included)", err=True)
+    _maybe_cite(cite)
+
+
+@experiments.command("show")
+@click.argument("name")
+def experiments_show(name: str) -> None:
+    """Print the shipped TOML file of experiment NAME (save it, edit it, pass it to -e)."""
+    from importlib import resources
+
+    from .experiments import experiment_names
+
+    names = experiment_names()
+    if name not in names:
+        raise InputError(f"no shipped experiment {name!r}: choose one of {', '.join(names)}")
+    text = resources.files("millicharge.data").joinpath("experiments", f"{name}.toml") \
+        .read_text(encoding="utf-8")
+    click.echo(text, nl=not text.endswith("\n"))
 
 
 @main.command()
@@ -588,7 +714,7 @@ def cache_clear() -> None:
 
 @main.group()
 def plot() -> None:
-    """Make the paper's figures (Figs. 2–4); the format follows --out's extension."""
+    """Make the paper's figures (Figs. 2-4); the format follows --output's extension."""
 
 
 def _save(fig, out: str) -> None:
@@ -599,10 +725,13 @@ def _save(fig, out: str) -> None:
 
 
 _plot_common = [
-    click.option("--out", "-o", required=True, type=click.Path(dir_okay=False),
-                 help="Output file: .png, .pdf or .svg."),
-    click.option("--precision", type=float, default=None,
-                 help="Target relative MC error (default 5e-3; 1e-2 for spectra)."),
+    click.option("--output", "-o", "--out", "out", required=True,
+                 type=click.Path(dir_okay=False),
+                 help="Output file: .png, .pdf or .svg (--out is an alias)."),
+    click.option("--precision", type=float, default=DEFAULT_PRECISION, show_default=True,
+                 help=_PRECISION_HELP),
+    click.option("--no-progress", is_flag=True, help=_NO_PROGRESS_HELP),
+    click.option("--cite", is_flag=True, help=_CITE_HELP),
     click.option("--seed", type=_SEED, default=0, show_default=True),
     click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache."),
     click.option("--model", type=click.Choice(["mcp", "dark-photon"]), default="mcp",
@@ -614,22 +743,22 @@ _plot_common = [
 
 @plot.command("spectrum")
 @click.option("--experiment", "-e", required=True, help="Experiment name or TOML file.")
-@click.option("--masses", cls=MultiValueOption, type=float, required=True,
-              help="m_χ values in GeV, e.g. --masses 0.01 0.1 1")
+@_masses_option(names=("--masses",))
 @click.option("--points", type=_POSITIVE_INT, default=15, show_default=True,
               help="x points per curve in the signal box.")
 @click.option("--method", type=click.Choice(["etl", "ww"]), default="etl", show_default=True)
 @_with(_plot_common)
-def plot_spectrum(experiment, masses, points, method, out, precision, seed, no_cache,
-                  model, form_factor) -> None:
+def plot_spectrum(experiment, masses, points, method, out, precision, no_progress, cite, seed,
+                  no_cache, model, form_factor) -> None:
     """Fig. 2: dσ/dE_miss in the signal box, one curve per mass."""
     from .figures import figure2
 
     _check_figure(out, inputs=[experiment])
-    fig, _ = figure2(experiment, list(masses), points=points, method=method, model=model,
-                     precision=1e-2 if precision is None else precision, seed=seed,
-                     cache=not no_cache, form_factor=form_factor)
+    fig, _ = figure2(experiment, [float(m) for m in parse_masses(masses)], points=points,
+                     method=method, model=model, precision=precision, seed=seed,
+                     cache=not no_cache, form_factor=form_factor)  # no progress bar to hide
     _save(fig, out)
+    _maybe_cite(cite)
 
 
 @plot.command("xsec")
@@ -638,41 +767,41 @@ def plot_spectrum(experiment, masses, points, method, out, precision, seed, no_c
 @click.option("--method", "methods", cls=MultiValueOption,
               type=click.Choice(["etl", "ww"]), default=("etl",), show_default=True,
               help="etl, ww, or both (adds an ETL/WW ratio panel).")
-@click.option("--masses", default="0.01:1:40", show_default=True,
-              help="start:stop:n (GeV, log-spaced) or a comma list.")
+@_masses_option(default="0.01:1:40", names=("--masses",))
 @_with(_plot_common)
-def plot_xsec(experiments, methods, masses, out, precision, seed, no_cache, model,
-              form_factor) -> None:
+def plot_xsec(experiments, methods, masses, out, precision, no_progress, cite, seed, no_cache,
+              model, form_factor) -> None:
     """Fig. 3: σ(x_th ≤ x ≤ x_max) versus m_χ (or m_A')."""
     from .figures import figure3
-    from .reach import parse_masses
 
     _check_figure(out, inputs=list(experiments))
     fig, _ = figure3(list(experiments), parse_masses(masses), methods=list(methods),
                      model=model,
-                     precision=5e-3 if precision is None else precision, seed=seed,
-                     cache=not no_cache, progress=True, form_factor=form_factor)
+                     precision=precision, seed=seed,
+                     cache=not no_cache, progress=not no_progress, form_factor=form_factor)
     _save(fig, out)
+    _maybe_cite(cite)
 
 
 @plot.command("reach")
 @click.option("--experiment", "-e", "experiments", cls=MultiValueOption, required=True,
               help="One or more experiments, e.g. --experiment na64mu ldmx")
-@click.option("--masses", default="0.01:1:40", show_default=True,
-              help="start:stop:n (GeV, log-spaced) or a comma list.")
+@_masses_option(default="0.01:1:40", names=("--masses",))
 @click.option("--method", type=click.Choice(["etl", "ww"]), default="etl", show_default=True)
 @click.option("--existing", cls=MultiValueOption, default=None,
               help="Existing-limit keys to shade (see `millicharge limits`).")
 @click.option("--limits", "user_limits", multiple=True, type=click.Path(dir_okay=False),
               help="Your own limit curve, CSV with header mass_gev,epsilon (repeatable).")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False), default=None,
-              help="Where to write the reach table (default: --out with .csv).")
+              help="Where to write the reach table (default: --output with .csv).")
 @click.option("--no-csv", is_flag=True, help="Write only the figure, not the reach table.")
 @_transport_option()
 @_with(_plot_common)
 def plot_reach(experiments, masses, method, existing, user_limits, csv_out, no_csv, out,
-               transport, precision, seed, no_cache, model, form_factor) -> None:
-    """Fig. 4: projected 95 % CL reach with existing limits.
+               transport, precision, no_progress, cite, seed, no_cache, model,
+               form_factor) -> None:
+    """Fig. 4: projected reach at each experiment's CL (see `millicharge experiments`) with
+    existing limits.
 
     Also writes the reach table as CSV: beside the figure (fig4.png gives fig4.csv) unless
     --csv names another file or --no-csv skips it. An input file (--limits, an experiment
@@ -680,7 +809,6 @@ def plot_reach(experiments, masses, method, existing, user_limits, csv_out, no_c
 
     With --model dark-photon no millicharge limits are shaded unless --existing asks."""
     from .figures import figure4, reach_csv
-    from .reach import parse_masses
 
     inputs = [*user_limits, *experiments]
     _check_figure(out, inputs=inputs)
@@ -698,12 +826,13 @@ def plot_reach(experiments, masses, method, existing, user_limits, csv_out, no_c
     fig, (tables, _, _) = figure4(
         list(experiments), parse_masses(masses), method=method, model=model,
         existing=list(existing) if existing else None,
-        user_limits=list(user_limits), precision=5e-3 if precision is None else precision,
-        seed=seed, cache=not no_cache, progress=True, form_factor=form_factor,
+        user_limits=list(user_limits), precision=precision,
+        seed=seed, cache=not no_cache, progress=not no_progress, form_factor=form_factor,
         transport=transport)
     _save(fig, out)
     if csv_path is not None:
         click.echo(f"wrote {write_text(csv_path, reach_csv(tables))}", err=True)
+    _maybe_cite(cite)
 
 
 if __name__ == "__main__":  # pragma: no cover
