@@ -194,3 +194,9 @@ def test_experiments_show_prints_the_shipped_toml():
 def test_experiments_show_unknown_is_one_line():
     line = error_line(["experiments", "show", "nosuch"])
     assert "nosuch" in line and "ldmx" in line
+
+
+def test_plot_help_names_each_figure():
+    text = CliRunner().invoke(main, ["plot", "--help"]).output
+    for line in ("reach     Fig. 4:", "spectrum  Fig. 2:", "xsec      Fig. 3:"):
+        assert line in text

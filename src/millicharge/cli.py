@@ -741,7 +741,7 @@ _plot_common = [
 ]
 
 
-@plot.command("spectrum")
+@plot.command("spectrum", short_help="Fig. 2: dσ/dE_miss in the signal box, one curve per mass.")
 @click.option("--experiment", "-e", required=True, help="Experiment name or TOML file.")
 @_masses_option(names=("--masses",))
 @click.option("--points", type=_POSITIVE_INT, default=15, show_default=True,
@@ -761,7 +761,7 @@ def plot_spectrum(experiment, masses, points, method, out, precision, no_progres
     _maybe_cite(cite)
 
 
-@plot.command("xsec")
+@plot.command("xsec", short_help="Fig. 3: σ in the signal box versus the mass.")
 @click.option("--experiment", "-e", "experiments", cls=MultiValueOption, required=True,
               help="One or more experiments, e.g. --experiment na64mu ldmx")
 @click.option("--method", "methods", cls=MultiValueOption,
@@ -783,7 +783,7 @@ def plot_xsec(experiments, methods, masses, out, precision, no_progress, cite, s
     _maybe_cite(cite)
 
 
-@plot.command("reach")
+@plot.command("reach", short_help="Fig. 4: projected reach with existing limits.")
 @click.option("--experiment", "-e", "experiments", cls=MultiValueOption, required=True,
               help="One or more experiments, e.g. --experiment na64mu ldmx")
 @_masses_option(default="0.01:1:40", names=("--masses",))
