@@ -31,14 +31,17 @@ MAIN_JOB = ["plot", "reach", "--experiment", "na64mu", "ldmx", "--out", "fig4.pn
 
 
 def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs)
+    proc = subprocess.run(cmd, check=False, capture_output=True, text=True, **kwargs)
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr}")
+    return proc
 
 
 def install(work: Path) -> Path:
     """Build the wheel and install it into ``work/venv``; return the venv's python."""
     wheels = work / "wheels"
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(wheels), str(ROOT)])
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels),
+         str(ROOT)])  # the build backend (hatchling) comes from the index, as for any user
     wheel = next(wheels.glob("millicharge-*.whl"))
     run([sys.executable, "-m", "venv", str(work / "venv")])
     python = work / "venv" / "bin" / "python"
