@@ -162,7 +162,7 @@ def test_every_computing_command_has_no_progress_and_the_one_precision(path):
 def test_no_95_percent_cl_claim_in_reach_help():
     for path in (("reach",), ("plot", "reach")):
         text = " ".join(CliRunner().invoke(main, [*path, "--help"]).output.split())
-        assert "95 %" not in text and "millicharge experiments" in text
+        assert "95 % CL" not in text and "millicharge experiments" in text
 
 
 def test_global_cite_prints_the_software_and_the_paper():
@@ -200,3 +200,14 @@ def test_plot_help_names_each_figure():
     text = CliRunner().invoke(main, ["plot", "--help"]).output
     for line in ("reach     Fig. 4:", "spectrum  Fig. 2:", "xsec      Fig. 3:"):
         assert line in text
+
+
+def test_cl_help_is_read_from_the_shipped_files():
+    text = " ".join(CliRunner().invoke(main, ["reach", "--help"]).output.split())
+    cls = {}
+    for f in resources.files("millicharge.data").joinpath("experiments").iterdir():
+        if f.name.endswith(".toml"):
+            cls[f.name[:-5]] = tomllib.loads(f.read_text(encoding="utf-8"))["cl"]
+    for name, cl in cls.items():
+        if list(cls.values()).count(cl) == 1:  # a minority CL is named with its experiment
+            assert f"{100 * cl:g} % for {name}" in text

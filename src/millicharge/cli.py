@@ -9,10 +9,9 @@ import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import numpy as np
 
 from ._version import __version__
 from .atomic import check_output_path, write_text
@@ -20,6 +19,9 @@ from .citations import SOFTWARE_KEYS, bibtex, reset, used
 from .errors import InputError
 from .formfactors import FORM_FACTORS
 from .interrupt import exit_on_interrupt
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["DEFAULT_PRECISION", "main", "parse_masses"]
 
@@ -79,6 +81,8 @@ def parse_masses(words: str | Sequence[str]) -> np.ndarray:
     >>> parse_masses(["0.01:1:3", "2,3"]).round(3).tolist()
     [0.01, 0.1, 1.0, 2.0, 3.0]
     """
+    import numpy as np
+
     from .reach import MAX_MASSES, check_masses
     from .reach import parse_masses as _parse_one
 
@@ -101,6 +105,29 @@ def parse_masses(words: str | Sequence[str]) -> np.ndarray:
                          "log-spaced), a comma list or several values")
     return check_masses(np.concatenate(parts))
 
+
+def _cl_text() -> str:
+    """Each shipped experiment's CL, read from its file: "the experiment's CL (90 % for
+    na64mu-2022, 95 % for the others)"."""
+    import tomllib
+    from importlib import resources
+
+    try:
+        groups: dict[float, list[str]] = {}
+        for f in sorted(resources.files("millicharge.data").joinpath("experiments").iterdir(),
+                        key=lambda f: f.name):
+            if f.name.endswith(".toml"):
+                cl = float(tomllib.loads(f.read_text(encoding="utf-8")).get("cl", 0.95))
+                groups.setdefault(cl, []).append(f.name[: -len(".toml")])
+        ordered = sorted(groups.items(), key=lambda kv: len(kv[1]))
+        parts = [f"{100 * cl:g} % for {', '.join(names)}" for cl, names in ordered[:-1]]
+        parts.append(f"{100 * ordered[-1][0]:g} % for " + ("the others" if parts else "all"))
+        return f"the experiment's CL ({'; '.join(parts)}; see `millicharge experiments`)"
+    except Exception:  # help text only: never break the command line
+        return "the experiment's CL (see `millicharge experiments`)"
+
+
+_CL_TEXT = _cl_text()
 
 _MASSES_HELP = ("m_χ (or m_A') in GeV: start:stop:n (log-spaced), a comma list, or several "
                 "values (--masses 0.01 0.1).")
@@ -439,7 +466,8 @@ def spectrum(beam, energy, target, masses, method, model, epsilon, seed, form_fa
 @click.option("--experiment", "-e", required=True,
               help="Shipped name (see `millicharge experiments`) or a TOML file.")
 @_masses_option(default="0.01:1:40")
-@click.option("--cl", type=float, default=None, help="Confidence level (default: experiment's).")
+@click.option("--cl", type=float, default=None,
+              help=f"Confidence level (default: {_CL_TEXT}).")
 @click.option("--method", type=click.Choice(["etl", "ww"]), default="etl", show_default=True)
 @click.option("--model", type=click.Choice(["mcp", "dark-photon"]), default="mcp",
               show_default=True)
@@ -466,7 +494,7 @@ def reach(experiment, masses, cl, method, model, precision, seed, backend, worke
           fmt, output, no_cache, no_progress, cite, energy_loss, form_factor,
           transport) -> None:
     """Projected reach ε(m_χ) (or ε(m_A') with --model dark-photon) at the experiment's CL
-    (see `millicharge experiments`) unless --cl says otherwise."""
+    unless --cl says otherwise."""
     from .reach import reach as _reach
 
     fmt = _output_format(output, fmt, TEXT_OUTPUTS, inputs=[experiment])
@@ -800,8 +828,8 @@ def plot_xsec(experiments, methods, masses, out, precision, no_progress, cite, s
 def plot_reach(experiments, masses, method, existing, user_limits, csv_out, no_csv, out,
                transport, precision, no_progress, cite, seed, no_cache, model,
                form_factor) -> None:
-    """Fig. 4: projected reach at each experiment's CL (see `millicharge experiments`) with
-    existing limits.
+    """Fig. 4: projected reach at each experiment's CL with existing limits; the CL of the
+    shipped ones is in `millicharge experiments`.
 
     Also writes the reach table as CSV: beside the figure (fig4.png gives fig4.csv) unless
     --csv names another file or --no-csv skips it. An input file (--limits, an experiment
