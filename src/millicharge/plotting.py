@@ -707,8 +707,9 @@ def plot_reach(
         if allm.size == 0:
             xlim = (1e-3, 1.0)
         else:
-            xlim = (10.0 ** math.floor(math.log10(allm.min())),
-                    10.0 ** math.ceil(math.log10(allm.max())))
+            lo_dec = math.floor(math.log10(allm.min()))
+            hi_dec = max(math.ceil(math.log10(allm.max())), lo_dec + 1)  # ≥ one decade
+            xlim = (10.0**lo_dec, 10.0**hi_dec)
     if xlim is None:
         xlim = (1e-3, 1.0)
     x_lo, x_hi = float(xlim[0]), float(xlim[1])
