@@ -232,7 +232,7 @@ def plot_spectrum(
 ) -> dict[str, Any]:
     r"""Fig. 2: :math:`d\sigma/dE_\mathrm{miss}` [pb/GeV] versus :math:`E_\mathrm{miss}` [GeV].
 
-    With :math:`E_\mathrm{miss} = x E` (SPEC §1), :math:`d\sigma/dE_\mathrm{miss} =
+    With :math:`E_\mathrm{miss} = x E` (paper Eq. 4), :math:`d\sigma/dE_\mathrm{miss} =
     (d\sigma/dx)/E`.
 
     Parameters
