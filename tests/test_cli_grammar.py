@@ -107,6 +107,7 @@ def test_reach_and_scan_take_several_values():
 
     via_alias = sigmas([*SCAN, "--mass", "0.05", "0.2"])
     assert via_alias == sigmas([*SCAN, "--masses", "0.05,0.2"])
+    assert via_alias == sigmas([*SCAN, "--masses", "0.05:0.2:2"])
     assert [m for m, _, _ in via_alias] == ["0.05", "0.2"]
 
 

@@ -570,8 +570,10 @@ def scan(beams, energies, targets, masses, x_mins, x_max, method, model, precisi
     if output:  # before any work: a bad name, an unwritable folder or a missing pyarrow
         fmt = _output_format(output, fmt, SCAN_OUTPUTS)
         check_output(output)
-    grid = make_grid(list(beams), list(energies), list(targets),
-                     [float(m) for m in parse_masses(masses)], list(x_mins),
+    # the same grammar, split at commas; the grid reads each piece (start:stop:n or a
+    # number) itself so that --max-points bounds the masses before they are allocated
+    mass_words = [p.strip() for w in masses for p in str(w).split(",") if p.strip()]
+    grid = make_grid(list(beams), list(energies), list(targets), mass_words, list(x_mins),
                      x_max=x_max, method=method, model=model, precision=precision, seed=seed,
                      max_points=max_points, form_factor=form_factor)
     table = _scan(grid, backend=backend, workers=workers, scheduler=scheduler,
