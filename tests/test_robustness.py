@@ -436,3 +436,16 @@ def test_epsilon_scaling_stays_finite_and_nonzero_where_allowed():
         assert math.isfinite(r.sigma_pb) and r.sigma_pb > 0
         assert np.isclose(r.sigma_pb / eps**2,
                           mc.cross_section(**XS, method="ww").sigma_pb, rtol=1e-12)
+
+
+def test_a_warning_is_one_line_too(tmp_path):
+    """An unusable cache warns once, on one line, and the result is still printed."""
+    (tmp_path / "afile").write_text("not a folder\n")
+    env = {**os.environ, "MILLICHARGE_CACHE_DIR": str(tmp_path / "afile")}
+    proc = subprocess.run([sys.executable, "-m", "millicharge", *XSEC, "--format", "json"],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        line for line in proc.stderr.strip().splitlines() if line.startswith("Warning: ")]
+    assert len(proc.stderr.strip().splitlines()) == 1 and "caching is off" in proc.stderr
+    assert '"sigma_pb"' in proc.stdout

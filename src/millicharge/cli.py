@@ -7,6 +7,7 @@ import errno
 import json
 import math
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -369,6 +370,13 @@ def _with(options):  # type: ignore[no-untyped-def]
 def main() -> None:
     """Reach of lepton fixed-target missing-energy experiments for millicharged particles."""
     reset()
+    warnings.formatwarning = _one_line_warning
+
+
+def _one_line_warning(message: Warning | str, category: type[Warning], filename: str,
+                      lineno: int, line: str | None = None) -> str:
+    """A warning shown by the command line is one line, ``Warning: …`` (no source line)."""
+    return f"Warning: {message}\n"
 
 
 def _progress(items: Sequence[Any], show: bool) -> Any:
