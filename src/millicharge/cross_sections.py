@@ -46,6 +46,18 @@ __all__ = ["METHODS", "MODELS", "cross_section", "remember", "spectrum"]
 METHODS = ("etl", "ww")
 
 
+def check_method(method: str, model: str, precision: float) -> float:
+    """Validate the engine options every computation takes; returns the precision."""
+    if not isinstance(method, str) or method not in METHODS:
+        raise InputError(f"unknown method {validation.show(method)}: allowed are 'etl' and 'ww'")
+    check_model(model)
+    precision = validation.real("precision", precision, "a number in (0, 1)")
+    if not 0.0 < precision < 1.0:
+        raise InputError(f"precision must lie in (0, 1) (relative Monte Carlo error), "
+                         f"got {precision!r}")
+    return precision
+
+
 def _check_options(method: str, model: str, precision: float, epsilon: float,
                    seed: int | None, form_factor: str = FormFactor.ELASTIC,
                    ) -> tuple[float, float, int | None, FormFactor]:
@@ -54,13 +66,7 @@ def _check_options(method: str, model: str, precision: float, epsilon: float,
     ε must lie in :data:`~millicharge.validation.EPSILON_RANGE`: σ is computed at ε = 1
     and scaled by ε², which there can neither overflow nor underflow to 0.
     """
-    if not isinstance(method, str) or method not in METHODS:
-        raise InputError(f"unknown method {validation.show(method)}: allowed are 'etl' and 'ww'")
-    check_model(model)
-    precision = validation.real("precision", precision, "a number in (0, 1)")
-    if not 0.0 < precision < 1.0:
-        raise InputError(f"precision must lie in (0, 1) (relative Monte Carlo error), "
-                         f"got {precision!r}")
+    precision = check_method(method, model, precision)
     eps_lo, eps_hi = validation.EPSILON_RANGE
     epsilon = validation.real("epsilon", epsilon, f"a number in [{eps_lo:g}, {eps_hi:g}]")
     if not eps_lo <= epsilon <= eps_hi:

@@ -31,7 +31,7 @@ from .errors import InputError
 from .etl import x_limits
 from .experiments import Experiment, load_experiment
 from .formfactors import check_form_factor
-from .kinematics import Process, check_model
+from .kinematics import Process
 from .mesons import n_signal_meson
 from .result import data_frame, html_table, write_csv
 from .scan import evaluate
@@ -317,16 +317,10 @@ def reach(
 def _check_options(method, model, precision, seed, backend, workers, scheduler, cache,
                    progress, energy_loss) -> tuple[float, int | None]:
     """Validate the options of :func:`reach` before any work; (precision, seed)."""
-    from .cross_sections import METHODS
+    from .cross_sections import check_method
     from .scan import BACKENDS
 
-    if not isinstance(method, str) or method not in METHODS:
-        raise InputError(f"unknown method {validation.show(method)}: allowed are 'etl' and 'ww'")
-    check_model(model)
-    precision = validation.real("precision", precision, "a number in (0, 1)")
-    if not 0.0 < precision < 1.0:
-        raise InputError(f"precision must lie in (0, 1) (relative Monte Carlo error), "
-                         f"got {precision!r}")
+    precision = check_method(method, model, precision)
     if backend is not None and (not isinstance(backend, str) or backend not in BACKENDS):
         raise InputError(f"unknown backend {validation.show(backend)}: allowed are "
                          f"{', '.join(BACKENDS)}")

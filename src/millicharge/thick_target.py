@@ -146,11 +146,19 @@ def _node_jobs(experiment: Experiment, mass: float, method: str, model: str,
             if proc.is_open(model):  # else the threshold is above E(z): closed at this depth
                 klo, khi = x_limits(proc, lo, hi, model)
                 if klo < khi:
-                    job = dict(beam=experiment.beam, energy=energy, target=experiment.material,
-                               mass=mass, x_min=lo, x_max=hi, method=method, model=model,
-                               precision=precision, seed=seed, form_factor=form_factor)
+                    job = _job(experiment, energy, mass, lo, hi, method, model, precision,
+                               seed, form_factor)
         out.append((job, float(wi) / experiment.thickness_cm))
     return out
+
+
+def _job(experiment: Experiment, energy: float, mass: float, x_min: float, x_max: float,
+         method: str, model: str, precision: float, seed: int, form_factor: str | None,
+         ) -> dict:
+    """Keyword arguments of one ordinary cross section at a depth or shower node."""
+    return dict(beam=experiment.beam, energy=energy, target=experiment.material, mass=mass,
+                x_min=x_min, x_max=x_max, method=method, model=model, precision=precision,
+                seed=seed, form_factor=form_factor)
 
 
 def brem_cross_sections(
@@ -257,10 +265,8 @@ def _shower_jobs(experiment: Experiment, rule: Any, mass: float, method: str, mo
         klo, khi = x_limits(proc, lo, hi, model)
         if klo >= khi:
             continue
-        out.append((int(k), dict(beam=experiment.beam, energy=energy,
-                                 target=experiment.material, mass=mass, x_min=lo, x_max=hi,
-                                 method=method, model=model, precision=precision, seed=seed,
-                                 form_factor=form_factor)))
+        out.append((int(k), _job(experiment, energy, mass, lo, hi, method, model, precision,
+                                 seed, form_factor)))
     return out
 
 
