@@ -6,7 +6,7 @@ inelastic atomic form factor.
 Reference: ``tests/data/dmg4_dark_photon_etl_pb.csv`` (DMG4, github.com/PKMuon/DMG4; the
 file's header gives paths, commits and what the numbers are): e⁻ on Pb, ε = 10⁻⁴, pb,
 integrated over the whole x range (x from m/E₀ to the kinematic end point), as DMG4 does
-above 1 MeV. Ours: :mod:`millicharge.etl` (VEGAS, seed 0) with ``form_factor="elastic"``
+above 1 MeV. Ours: :mod:`millicharge.xsec.etl` (VEGAS, seed 0) with ``form_factor="elastic"``
 (paper Eq. 10) and ``"elastic+inelastic"`` (adds Tsai's inelastic atomic term), over the
 same window; σ ∝ ε², so ours is scaled from ε = 1 by 10⁻⁸.
 
@@ -27,8 +27,8 @@ import sys
 import time
 from pathlib import Path
 
-from millicharge import etl
-from millicharge.kinematics import Process
+from millicharge.kinematics.process import Process
+from millicharge.xsec import etl
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "dmg4_dark_photon_etl_pb.csv"
 EPS2 = 1e-8  # DMG4's ε = 1e-4

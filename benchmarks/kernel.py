@@ -12,9 +12,10 @@ import time
 
 import numpy as np
 
-from millicharge import _kernels, etl
-from millicharge.kinematics import Process
-from millicharge.phase_space import three_body_events
+from millicharge.kinematics.phase_space import three_body_events
+from millicharge.kinematics.process import Process
+from millicharge.xsec import etl
+from millicharge.xsec import kernels as _kernels
 
 
 def best_of(f, repeat=5):

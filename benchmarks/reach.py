@@ -17,7 +17,7 @@ import time
 
 def main() -> None:
     os.environ["MILLICHARGE_CACHE_DIR"] = tempfile.mkdtemp(prefix="millicharge-bench-")
-    from millicharge.reach import default_masses, reach
+    from millicharge.limits.reach import default_masses, reach
 
     masses = default_masses()
     for label in ("cold", "warm"):

@@ -34,7 +34,7 @@ def main() -> None:
 
     from distributed import Client, LocalCluster
 
-    from millicharge.grid import make_grid, scan
+    from millicharge.running.grid import make_grid, scan
 
     grid = make_grid("mu", 160, "Pb", f"0.01:1:{args.points}", 0.5, precision=args.precision)
     print(f"grid: {len(grid)} points (mu 160 GeV on Pb, x >= 0.5, precision "

@@ -28,7 +28,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np
 
 import millicharge as mc
-from millicharge import shower
+from millicharge.transport import shower
 
 MASSES = (0.001, 0.01, 0.1)
 SETUPS = (("NA64e", 100.0, "Pb", 40.0, 0.5), ("LDMX", 8.0, "Al", 0.4, 0.7))

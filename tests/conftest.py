@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from millicharge.constants import M_E, M_MU
-from millicharge.materials import get_material
-from millicharge.phase_space import three_body_events
+from millicharge.core.constants import M_E, M_MU
+from millicharge.kinematics.phase_space import three_body_events
+from millicharge.target.materials import get_material
 
 CASES = {
     # beam energy, lepton mass, target, vector mass²
@@ -27,7 +27,7 @@ def make_events(case: str, n: int = 200, seed: int = 1, nucleus_mass: float | No
         energy, m, big_m, x, np.full(n, s), u[:, 0], u[:, 1], 2 * np.pi * u[:, 2]
     )
     keep = ev.weight > 0
-    from millicharge.phase_space import Events
+    from millicharge.kinematics.phase_space import Events
 
     return Events(**{f: getattr(ev, f)[keep] for f in ev.__dataclass_fields__}), m
 

@@ -7,29 +7,27 @@ first used, so ``import millicharge`` and ``millicharge --help`` stay fast (PEP 
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
-from ._version import __version__
-from .errors import InputError
+from millicharge._version import __version__
+from millicharge.core.errors import InputError
 
 if TYPE_CHECKING:  # for type checkers and IDEs only; nothing heavy is imported at run time
-    from .cross_sections import cross_section, spectrum
-    from .materials import Material, get_material
-    from .reach import ReachTable, reach
-    from .result import CrossSection, Spectrum
+    from millicharge.core.results import CrossSection, Spectrum
+    from millicharge.limits.reach import ReachTable, reach
+    from millicharge.target.materials import Material, get_material
+    from millicharge.xsec.api import cross_section, spectrum
 
 #: public name -> module that defines it (imported on first access)
 _LAZY: dict[str, str] = {
-    "cross_section": ".cross_sections",
-    "spectrum": ".cross_sections",
-    "Material": ".materials",
-    "get_material": ".materials",
-    "ReachTable": ".reach",
-    "reach": ".reach",  # the function; the module stays importable as millicharge.reach
-    "CrossSection": ".result",
-    "Spectrum": ".result",
+    "cross_section": "millicharge.xsec.api",
+    "spectrum": "millicharge.xsec.api",
+    "Material": "millicharge.target.materials",
+    "get_material": "millicharge.target.materials",
+    "ReachTable": "millicharge.limits.reach",
+    "reach": "millicharge.limits.reach",
+    "CrossSection": "millicharge.core.results",
+    "Spectrum": "millicharge.core.results",
 }
 
 __all__ = [
@@ -52,7 +50,7 @@ def __getattr__(name: str) -> Any:
         module_name = _LAZY[name]
     except KeyError:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module_name, __name__), name)
+    value = getattr(importlib.import_module(module_name), name)
     globals()[name] = value  # later accesses skip __getattr__
     return value
 
@@ -60,15 +58,3 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
-
-class _Package(types.ModuleType):
-    """The package module; importing the submodule ``millicharge.reach`` (which the import
-    system records as an attribute of the package) must not hide the function ``reach``."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _LAZY and isinstance(value, types.ModuleType):
-            return  # the submodule stays in sys.modules; the attribute resolves lazily
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -1,5 +1,5 @@
 """``python -m millicharge`` runs the command line."""
 
-from millicharge.cli import main
+from millicharge.cli.main import main
 
 main()

@@ -1,0 +1,1 @@
+"""The ``millicharge`` command line."""

@@ -1,0 +1,110 @@
+"""References used by a run, so every result can list what it rests on (cf. flavio).
+
+Functions that implement a published formula call :func:`cite` with its key;
+``millicharge … --cite`` prints the BibTeX of everything cited.
+
+    >>> reset(); cite("gninenko2025"); used()
+    ['gninenko2025']
+"""
+
+from __future__ import annotations
+
+from millicharge._version import __version__
+
+__all__ = ["BIBTEX", "SOFTWARE_KEYS", "bibtex", "cite", "reset", "used"]
+
+BIBTEX: dict[str, str] = {
+    "millicharge2026": """@software{millicharge2026,
+  author = {{The millicharge developers}},
+  title = {millicharge: exact tree-level reach of lepton fixed-target missing-energy
+           experiments for millicharged particles},
+  year = {2026},
+  version = {""" + __version__ + """},
+  license = {BSD-3-Clause},
+  note = {See CITATION.cff in the source distribution}
+}""",
+    "gninenko2025": """@article{Gninenko:2025mcp,
+  author = {Gninenko, S. N. and Krasnikov, N. V. and Kuleshov, S. and Lyubovitskij, V. E. and
+            Crivelli, P. and Kirpichnikov, D. V. and Molina Bueno, L. and Zhevlakov, A. S. and
+            Sieber, H. and Voronchikhin, I. V.},
+  title = {Probing millicharged particles with {NA64$\\mu$} and {LDMX}},
+  year = {2025},
+  eprint = {2505.04295}, archivePrefix = {arXiv}, primaryClass = {hep-ph}
+}""",
+    "lepage2021": """@article{Lepage:2020tgj,
+  author = {Lepage, G. Peter},
+  title = {Adaptive multidimensional integration: vegas enhanced},
+  journal = {J. Comput. Phys.}, volume = {439}, pages = {110386}, year = {2021},
+  eprint = {2009.05112}, archivePrefix = {arXiv}
+}""",
+    "kim-tsai1973": """@article{Kim:1973he,
+  author = {Kim, K. J. and Tsai, Y.-S.},
+  title = {Improved Weizsacker-Williams method and its application to lepton and W-boson
+           pair production},
+  journal = {Phys. Rev. D}, volume = {8}, pages = {3109}, year = {1973}
+}""",
+    "tsai1974": """@article{Tsai:1973py,
+  author = {Tsai, Yung-Su},
+  title = {Pair Production and Bremsstrahlung of Charged Leptons},
+  journal = {Rev. Mod. Phys.}, volume = {46}, pages = {815}, year = {1974}
+}""",
+    "rossi1941": """@article{RossiGreisen1941,
+  author = {Rossi, Bruno and Greisen, Kenneth},
+  title = {Cosmic-Ray Theory},
+  journal = {Rev. Mod. Phys.}, volume = {13}, pages = {240--309}, year = {1941}
+}""",
+    "bjorken2009": """@article{Bjorken:2009mm,
+  author = {Bjorken, James D. and Essig, Rouven and Schuster, Philip and Toro, Natalia},
+  title = {New Fixed-Target Experiments to Search for Dark Gauge Forces},
+  journal = {Phys. Rev. D}, volume = {80}, pages = {075018}, year = {2009},
+  eprint = {0906.0580}, archivePrefix = {arXiv}
+}""",
+    "cousins-highland1992": """@article{CousinsHighland1992,
+  author = {Cousins, Robert D. and Highland, Virgil L.},
+  title = {Incorporating systematic uncertainties into an upper limit},
+  journal = {Nucl. Instrum. Meth. A}, volume = {320}, pages = {331--335}, year = {1992}
+}""",
+    "cousins2008": """@article{CousinsLinnemannTucker2008,
+  author = {Cousins, Robert D. and Linnemann, James T. and Tucker, Jordan},
+  title = {Evaluation of three methods for calculating statistical significance when
+           incorporating a systematic uncertainty into a test of the background-only
+           hypothesis for a {P}oisson process},
+  journal = {Nucl. Instrum. Meth. A}, volume = {595}, pages = {480--501}, year = {2008},
+  eprint = {physics/0702156}, archivePrefix = {arXiv}
+}""",
+    "schuster2022": """@article{Schuster:2021mlr,
+  author = {Schuster, Philip and Toro, Natalia and Zhou, Kevin},
+  title = {Interpreting electron-nuclear scattering with invisible vector mesons},
+  journal = {Phys. Rev. D}, volume = {105}, pages = {035036}, year = {2022},
+  eprint = {2112.02104}, archivePrefix = {arXiv}
+}""",
+}
+
+SOFTWARE_KEYS: tuple[str, ...] = ("millicharge2026", "gninenko2025")
+"""The software itself and the paper it reproduces: cite both whenever it is used."""
+
+_used: list[str] = []
+
+
+def cite(*keys: str) -> None:
+    """Record that the current computation uses the references ``keys``."""
+    for key in keys:
+        if key not in BIBTEX:
+            raise KeyError(f"no reference {key!r} in the citation registry")
+        if key not in _used:
+            _used.append(key)
+
+
+def used() -> list[str]:
+    """Keys cited since the last :func:`reset`, in order of first use."""
+    return list(_used)
+
+
+def reset() -> None:
+    """Forget what was cited."""
+    _used.clear()
+
+
+def bibtex(keys: list[str] | None = None) -> str:
+    """BibTeX of ``keys`` (default: everything cited so far)."""
+    return "\n\n".join(BIBTEX[k] for k in (used() if keys is None else keys))

@@ -1,0 +1,1 @@
+"""Unweighted events of the exact matrix element, written as Les Houches files."""

@@ -1,0 +1,369 @@
+"""Projected reach ε(m_χ) of an experiment: cross sections → yields → limits.
+
+For each mass the bremsstrahlung-like yield (paper Eq. 4) and the vector-meson yields
+(Eqs. 5–8, 11) are computed at ε = 1; since every yield ∝ ε²,
+ε_lim = √(s_up / N(ε = 1)) per channel and for their sum, with s_up from
+:func:`millicharge.limits.statistics.upper_limit` for the experiment's background (and its
+uncertainty) and CL. The experiment's signal efficiency (a constant or a table against
+the mass) multiplies every channel at each mass.
+
+The bremsstrahlung-like σ is the paper's (at E₀ through the whole target), or, for a
+thick target, the muon's depth average (``energy_loss = "mean"``) or the electron shower's
+fold (``[target] transport = "shower"``; :mod:`millicharge.experiments.thick_target`), which enter
+Eq. 4 with L_T unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from millicharge.core import validation
+from millicharge.core.errors import InputError
+from millicharge.core.results import data_frame, html_table, write_csv
+from millicharge.experiments.config import Experiment, load_experiment
+from millicharge.experiments.mesons import n_signal_meson
+from millicharge.experiments.yields import epsilon_limit, n_signal_brem
+from millicharge.kinematics.process import Process
+from millicharge.limits.statistics import upper_limit
+from millicharge.running.executors import evaluate
+from millicharge.target.formfactors import check_form_factor
+from millicharge.xsec.etl import x_limits
+
+__all__ = [
+    "MAX_MASSES",
+    "MESON_CHANNELS",
+    "ReachTable",
+    "check_masses",
+    "default_masses",
+    "parse_masses",
+    "reach",
+]
+
+MESON_CHANNELS = ("rho", "omega", "phi")
+MAX_MASSES = 100_000
+"""Most masses a ``start:stop:n`` range may ask for (each is a separate integration)."""
+
+
+def default_masses() -> np.ndarray:
+    """The paper's range, 10 MeV … 1 GeV, 40 log-spaced points (GeV)."""
+    return np.geomspace(0.01, 1.0, 40)
+
+
+def parse_masses(spec: str) -> np.ndarray:
+    """``"0.01:1:40"`` (log-spaced start:stop:n, GeV) or ``"0.01,0.1,0.5"`` (a list).
+
+    >>> parse_masses("0.01:1:3").round(3).tolist()
+    [0.01, 0.1, 1.0]
+    """
+    text = spec.strip()
+    bad = InputError(
+        f"cannot read masses {spec!r}: use start:stop:n (GeV, log-spaced) or a comma list"
+    )
+    if ":" in text:
+        parts = text.split(":")
+        try:
+            lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
+        except (ValueError, IndexError):
+            raise bad from None
+        if len(parts) != 3 or not (0 < lo < hi < math.inf) or n < 1:
+            raise InputError(
+                f"mass range {spec!r} must be start:stop:n with 0 < start < stop, n ≥ 1"
+            )
+        if n > MAX_MASSES:
+            raise InputError(f"mass range {spec!r} asks for {n} masses: at most {MAX_MASSES}")
+        return check_masses(np.geomspace(lo, hi, n))
+    try:
+        values = np.array([float(v) for v in text.split(",") if v.strip()])
+    except ValueError:
+        raise bad from None
+    return check_masses(values)
+
+
+def check_masses(masses: ArrayLike) -> np.ndarray:
+    """Validate a mass grid (GeV): a non-empty flat list of finite reals ≥ 1 eV.
+
+    >>> check_masses([-1])
+    Traceback (most recent call last):
+    ...
+    millicharge.core.errors.InputError: masses must be positive numbers in GeV, each ≥ ...
+    """
+    rule = f"positive numbers in GeV, each ≥ {validation.MASS_MIN_GEV:g}"
+    if isinstance(masses, str):
+        raise InputError(f"masses must be {rule} (parse a string with parse_masses), "
+                         f"got {validation.show(masses)}")
+    values = validation.real_array("masses", masses, rule)
+    if np.any(values < validation.MASS_MIN_GEV):
+        raise InputError(f"masses must be {rule}, got {validation.show(masses)}")
+    return values
+
+
+@dataclass
+class ReachTable:
+    """Columns over the mass grid; ε columns hold ``nan`` where a channel is closed."""
+
+    experiment: str
+    columns: dict[str, np.ndarray]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    def __len__(self) -> int:
+        return len(self.columns["mass_gev"])
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.columns)
+
+    def rows(self) -> list[dict[str, float | None]]:
+        """One dict per mass; closed channels are ``None``."""
+        out = []
+        for i in range(len(self)):
+            row: dict[str, float | None] = {}
+            for k, v in self.columns.items():
+                val = float(v[i])
+                row[k] = val if math.isfinite(val) else None
+            out.append(row)
+        return out
+
+    def to_numpy(self) -> np.ndarray:
+        """A NumPy structured array with one field per column."""
+        dtype = [(k, float) for k in self.columns]
+        return np.array([tuple(float(v[i]) for v in self.columns.values()) for i in
+                         range(len(self))], dtype=dtype)
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame, one column per column (pandas is optional)."""
+        return data_frame(self.columns)
+
+    def to_csv(self, path: str | Path | None = None) -> str:
+        """CSV text (floats at full precision, closed channels empty); written atomically
+        to ``path`` when given."""
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(self.names)
+        for row in self.rows():
+            writer.writerow(["" if v is None else repr(v) for v in row.values()])
+        return write_csv(buf.getvalue(), path)
+
+    def _summary(self) -> list[str]:
+        masses = np.asarray(self.columns.get("mass_gev", []), float)
+        span = (f"{len(self)} masses {masses.min():g}-{masses.max():g} GeV" if masses.size
+                else "no masses")
+        parts = []
+        eps = [n for n in self.names if n.startswith("epsilon")]
+        for name in ["epsilon_combined"] if "epsilon_combined" in eps else eps:
+            if name == "mass_gev":
+                continue
+            v = np.asarray(self.columns[name], float)
+            ok = np.isfinite(v)
+            if ok.any():
+                i = int(np.argmin(np.where(ok, v, np.inf)))
+                parts.append(f"{name} min {v[i]:.3g} at {masses[i]:g} GeV")
+            else:
+                parts.append(f"{name} closed")
+        return [span, *parts]
+
+    def __repr__(self) -> str:
+        return f"ReachTable({self.experiment}: " + "; ".join(self._summary()) + ")"
+
+    def _repr_html_(self) -> str:
+        title = f"ReachTable {self.experiment}: " + "; ".join(self._summary())
+        rows = [list(r.values()) for r in self.rows()]
+        return html_table(title, self.names, rows)
+
+    def to_json(self) -> str:
+        return json.dumps({"experiment": self.experiment, "meta": self.meta,
+                           "rows": self.rows()}, indent=1)
+
+
+def reach(
+    experiment: str | Path | Experiment,
+    masses: ArrayLike | None = None,
+    *,
+    cl: float | None = None,
+    method: str = "etl",
+    model: str = "mcp",
+    precision: float = 5e-3,
+    seed: int = 0,
+    backend: str | None = None,
+    workers: int | None = None,
+    cache: bool = True,
+    progress: bool = True,
+    energy_loss: bool | None = None,
+    scheduler: str | None = None,
+    form_factor: str | None = None,
+    transport: str | None = None,
+) -> ReachTable:
+    """Projected ε_lim(m) of ``experiment`` (name, TOML path or :class:`Experiment`).
+
+    ``model="dark-photon"``: ε is the kinetic mixing of an invisible A' of mass m
+    (Br(A' → invisible) = 1), same Eq. (4); the meson channels are MCP-only.
+    ``backend``/``workers``/``scheduler``: where the cross sections run (see
+    :func:`millicharge.running.executors.evaluate`; a ``tcp://HOST:PORT`` scheduler means dask).
+    ``energy_loss``: True/False switches the muon's mean energy loss in the target on/off
+    (:mod:`millicharge.experiments.thick_target`); None keeps the experiment file's setting.
+    ``form_factor``: ``"elastic"`` or ``"elastic+inelastic"``
+    (:mod:`millicharge.target.formfactors`);
+    None keeps the experiment's (``[target] form_factor``, default ``"elastic"``).
+    ``transport``: ``"thin"`` (paper Eq. 4 at E₀) or ``"shower"`` (an electron beam's
+    shower, :func:`millicharge.experiments.thick_target.shower_cross_sections`); None keeps the
+    experiment's (``[target] transport``, default ``"thin"``). With ``"shower"``,
+    ``sigma_pb`` is σ_eff = Σ W_k σ_k / L (Eq. 4 with L_T unchanged) and the table gains
+    ``l_eff_x0``, the effective thickness in X₀.
+
+    ``meta`` records what the numbers rest on: CL and s_up, method, model, precision, seed,
+    the background and its uncertainty, the efficiency (a number, or the table as
+    ``{"masses_gev": [...], "values": [...]}``), the channels, the form factor, the energy
+    loss and the transport (with the shower: its nodes, β, the largest relative quadrature
+    error of the fold).
+
+    Returns a :class:`ReachTable` with columns ``mass_gev``, ``sigma_pb``,
+    ``sigma_error_pb``, ``n_signal_eps1_<channel>``, ``epsilon_<channel>`` and
+    ``epsilon_combined``.
+    """
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    m = default_masses() if masses is None else check_masses(masses)
+    precision, seed = _check_options(method, model, precision, seed, backend, workers,
+                                     scheduler, cache, progress, energy_loss)
+    form = str(check_form_factor(exp.form_factor if form_factor is None else form_factor))
+    if transport is not None:
+        from millicharge.experiments.config import TRANSPORTS
+        from millicharge.experiments.thick_target import with_transport
+
+        if not isinstance(transport, str) or transport not in TRANSPORTS:
+            raise InputError(f"transport must be None or one of "
+                             f"{', '.join(repr(t) for t in TRANSPORTS)}, got "
+                             f"{validation.show(transport)}")
+        exp = with_transport(exp, transport)
+    if energy_loss is not None:
+        from millicharge.experiments.thick_target import with_energy_loss
+
+        exp = with_energy_loss(exp, bool(energy_loss))
+    confidence = exp.cl if cl is None else validation.real("cl", cl, "None or a number in (0, 1)")
+    if not 0.0 < confidence < 1.0:
+        raise InputError(f"cl must lie in (0, 1), got {confidence!r}")
+    s_up = upper_limit(background=exp.background, cl=confidence,
+                       background_uncertainty=exp.background_uncertainty)
+    n_points = len(m)
+    cols: dict[str, np.ndarray] = {"mass_gev": m}
+    total = np.zeros(n_points)
+    channels = list(exp.channels)
+    shower = None
+    if "brem" in channels and exp.transport == "shower":
+        from millicharge.experiments.thick_target import shower_cross_sections
+
+        shower = shower_cross_sections(exp, m, method=method, model=model,
+                                       precision=precision, seed=seed, backend=backend,
+                                       workers=workers, cache=cache, progress=progress,
+                                       scheduler=scheduler, form_factor=form)
+        sigma, err = shower.sigma_pb, shower.error_pb
+    elif "brem" in channels and exp.energy_loss == "mean":
+        from millicharge.experiments.thick_target import brem_cross_sections
+
+        sigma, err = brem_cross_sections(exp, m, method=method, model=model,
+                                         precision=precision, seed=seed, backend=backend,
+                                         workers=workers, cache=cache, progress=progress,
+                                         scheduler=scheduler, form_factor=form)
+    elif "brem" in channels:
+        sigma, err = _brem_cross_sections(exp, m, method, model, precision, seed, backend,
+                                          workers, cache, progress, scheduler, form)
+    if "brem" in channels:
+        n_brem = np.asarray(n_signal_brem(exp, sigma, mass=m)) * np.ones(n_points)
+        cols["sigma_pb"], cols["sigma_error_pb"] = sigma, err
+        if shower is not None:
+            cols["l_eff_x0"] = shower.l_eff_x0
+        cols["n_signal_eps1_brem"] = n_brem
+        total += n_brem
+    for meson in MESON_CHANNELS:
+        if meson in channels and model == "mcp":
+            n_v = np.asarray(n_signal_meson(exp, meson, m), dtype=float) * np.ones(n_points)
+            cols[f"n_signal_eps1_{meson}"] = n_v
+            total += n_v
+    for ch in ["brem", *MESON_CHANNELS]:
+        key = f"n_signal_eps1_{ch}"
+        if key in cols:
+            cols[f"epsilon_{ch}"] = _eps(cols[key], s_up)
+        else:
+            cols[f"epsilon_{ch}"] = np.full(n_points, np.nan)
+    cols["epsilon_combined"] = _eps(total, s_up)
+    efficiency: float | dict[str, list[float]] = exp.efficiency if exp.efficiency is not None \
+        else {"masses_gev": list(exp.efficiency_masses_gev),
+              "values": list(exp.efficiency_values)}
+    meta = {"cl": confidence, "s_up": s_up, "method": method, "model": model,
+            "precision": precision, "seed": seed, "background": exp.background,
+            "background_uncertainty": exp.background_uncertainty,
+            "efficiency": efficiency, "channels": channels,
+            "energy_loss": exp.energy_loss, "form_factor": form,
+            "transport": exp.transport}
+    if exp.transport == "shower":
+        meta["shower_nodes"] = exp.shower_nodes
+        if shower is not None:
+            meta["shower_beta"] = shower.rule.beta
+            rel = np.divide(shower.quad_error_pb, shower.sigma_pb,
+                            out=np.zeros(n_points), where=shower.sigma_pb > 0)
+            meta["shower_quad_error_rel_max"] = float(np.max(rel, initial=0.0))
+    return ReachTable(experiment=exp.name, columns=cols, meta=meta)
+
+
+def _check_options(method, model, precision, seed, backend, workers, scheduler, cache,
+                   progress, energy_loss) -> tuple[float, int | None]:
+    """Validate the options of :func:`reach` before any work; (precision, seed)."""
+    from millicharge.running.executors import BACKENDS
+    from millicharge.xsec.api import check_method
+
+    precision = check_method(method, model, precision)
+    if backend is not None and (not isinstance(backend, str) or backend not in BACKENDS):
+        raise InputError(f"unknown backend {validation.show(backend)}: allowed are "
+                         f"{', '.join(BACKENDS)}")
+    if workers is not None and (isinstance(workers, bool | np.bool_)
+                                or not isinstance(workers, int | np.integer) or workers < 1):
+        raise InputError(f"workers must be None or an integer ≥ 1, got "
+                         f"{validation.show(workers)}")
+    if scheduler is not None and not isinstance(scheduler, str):
+        raise InputError(f"scheduler must be None or an address tcp://HOST:PORT, got "
+                         f"{validation.show(scheduler)}")
+    validation.flag("cache", cache)
+    validation.flag("progress", progress)
+    if energy_loss is not None:
+        validation.flag("energy_loss", energy_loss)
+    return precision, validation.seed(seed)
+
+
+def _eps(n: np.ndarray, s_up: float) -> np.ndarray:
+    out = np.asarray(epsilon_limit(n, s_up), dtype=float)
+    return np.where(np.isfinite(out), out, np.nan)
+
+
+def _brem_cross_sections(exp, masses, method, model, precision, seed, backend, workers,
+                         cache, progress, scheduler=None, form_factor="elastic"):
+    """σ(x_min, x_max) at ε = 1 for each open mass; 0 where the channel is closed."""
+    sigma = np.zeros(len(masses))
+    err = np.zeros(len(masses))
+    jobs, index = [], []
+    for i, mass in enumerate(masses):
+        proc = Process.make(exp.beam, exp.energy_gev, exp.material, float(mass), model=None)
+        if not proc.is_open(model):
+            continue  # threshold (2m, or m_A' for a dark photon) above E − m_l: closed
+        lo, hi = x_limits(proc, exp.x_min, exp.x_max, model)
+        if lo >= hi:
+            continue  # the signal window is kinematically closed at this mass
+        jobs.append(dict(beam=exp.beam, energy=exp.energy_gev, target=exp.material,
+                         mass=float(mass), x_min=exp.x_min, x_max=exp.x_max, method=method,
+                         model=model, precision=precision, seed=seed,
+                         form_factor=form_factor))
+        index.append(i)
+    results = evaluate(jobs, backend=backend, workers=workers, scheduler=scheduler,
+                       cache=cache, progress=progress, description=f"{exp.name} σ")
+    for i, r in zip(index, results, strict=True):
+        sigma[i], err[i] = r.sigma_pb, r.error_pb
+    return sigma, err

@@ -1,0 +1,608 @@
+"""Evaluate many cross sections: serially, on local processes or on a dask cluster.
+
+Each job is the keyword arguments of :func:`millicharge.cross_section`. Finished points
+are read from the on-disk cache; the rest are computed and every one is written to the
+cache the moment it finishes (atomically), so an interrupted scan, or one that loses a
+worker, resumes where it stopped. Results do not depend on the backend: each point has
+its own seed, and the same seed gives the same bits on any process or host.
+
+Backends
+--------
+``"serial"``
+    this process, one point after another.
+``"processes"`` (default)
+    local worker processes, one per core, each computing one point at a time. They
+    ignore Ctrl-C (the scan stops them) and die with the scan however it ends, even
+    when it is killed with SIGKILL (:func:`millicharge.running.interrupt.tie_to_parent`).
+``"dask"``
+    :mod:`dask.distributed`: a running cluster at ``scheduler`` (``tcp://HOST:PORT``;
+    ``tls://`` with the certificates set in the dask configuration), or, without an
+    address, a ``LocalCluster`` of ``workers`` processes on this machine. Needs
+    ``pip install 'millicharge[dask]'``. Tasks of a lost worker are rescheduled by dask;
+    a cluster left with no worker at all fails the scan after ``no_worker_timeout``
+    seconds. Every result is also stored in the cache of the machine running the scan.
+
+Ctrl-C (or SIGTERM under the command line) stops any backend at once: pending points
+are cancelled, worker processes killed, and :class:`~millicharge.running.interrupt.Interrupted`
+says how many finished points are in the cache; a rerun computes only the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import multiprocessing
+import operator
+import os
+import queue
+import re
+import signal
+import socket
+import ssl
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import wait as wait_ready
+from typing import Any
+
+from millicharge.core.errors import InputError
+from millicharge.core.results import CrossSection
+from millicharge.running import cache as _cache
+from millicharge.running.interrupt import as_interrupted, signals_deferred, tie_to_parent
+from millicharge.running.progress import tqdm
+from millicharge.xsec.api import cross_section, remember
+
+__all__ = [
+    "BACKENDS",
+    "CONNECT_TIMEOUT",
+    "MAX_POINTS",
+    "NO_WORKER_TIMEOUT",
+    "WorkerError",
+    "check_scheduler_address",
+    "check_size",
+    "evaluate",
+]
+
+BACKENDS = ("serial", "processes", "dask")
+
+CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for a dask scheduler before giving up (``connect_timeout``)."""
+
+NO_WORKER_TIMEOUT = 60.0
+"""Seconds a dask scan waits while the cluster has no worker at all before failing."""
+
+MAX_POINTS = 100_000
+"""Most points a grid (or a ``start:stop:n`` mass list) may have unless the caller raises
+the limit (``max_points=``, ``--max-points``): a slip such as ``0.01:1:1000000000`` fails
+at once instead of filling the memory."""
+
+
+def check_size(n: int, max_points: int | None = None, what: str = "the grid") -> None:
+    """Refuse more than ``max_points`` (default :data:`MAX_POINTS`) points, before
+    anything is allocated.
+
+    >>> check_size(10)
+    >>> check_size(10**9)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    millicharge.core.errors.InputError: the grid has 1000000000 points, more than the limit of ...
+    """
+    try:
+        limit = MAX_POINTS if max_points is None else operator.index(max_points)
+    except TypeError:
+        limit = 0
+    if isinstance(max_points, bool) or limit < 1:
+        raise InputError(f"bad --max-points value {max_points!r}: must be a positive integer")
+    if n > limit:
+        raise InputError(f"{what} has {n} points, more than the limit of {limit}: raise it "
+                         "with --max-points (max_points=) or split the scan")
+
+_ADDRESS = re.compile(r"^(?:(tcp|tls)://)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$")
+
+
+def _run(job: dict[str, Any], cache: bool) -> CrossSection:
+    return cross_section(**job, cache=cache)
+
+
+def _task_key(job: dict[str, Any]) -> str:
+    """A dask key naming the point by its inputs (identical points share one task)."""
+    return "millicharge-xsec-" + _cache.cache_key({k: job[k] for k in sorted(job)})[:32]
+
+
+def check_scheduler_address(address: str) -> tuple[str, str, int]:
+    """Split ``tcp://HOST:PORT`` (or ``tls://…``, or bare ``HOST:PORT``) into its parts.
+
+    >>> check_scheduler_address("127.0.0.1:8786")
+    ('tcp://127.0.0.1:8786', '127.0.0.1', 8786)
+    """
+    m = _ADDRESS.match(str(address).strip())
+    port = int(m.group(3)) if m else 0
+    if m is None or not 0 < port < 65536:
+        raise InputError(f"bad --scheduler address {address!r}: use tcp://HOST:PORT")
+    scheme, host = m.group(1) or "tcp", m.group(2)
+    return f"{scheme}://{host}:{port}", host.strip("[]"), port
+
+
+def evaluate(
+    jobs: Sequence[dict[str, Any]],
+    *,
+    backend: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    connect_timeout: float = CONNECT_TIMEOUT,
+    no_worker_timeout: float | None = NO_WORKER_TIMEOUT,
+    cache: bool = True,
+    progress: bool = True,
+    description: str = "cross sections",
+) -> list[CrossSection]:
+    """Compute ``cross_section(**job)`` for every job; results in the order of ``jobs``.
+
+    Parameters
+    ----------
+    jobs : keyword arguments of :func:`millicharge.cross_section`, one dict per point.
+    backend : ``"serial"``, ``"processes"`` or ``"dask"``; default ``"dask"`` when a
+        ``scheduler`` is given, else ``"processes"``.
+    workers : local processes (``"processes"``, or the dask ``LocalCluster`` started when
+        no scheduler is given); default: all cores.
+    scheduler : address of a running dask scheduler, ``tcp://HOST:PORT``.
+    connect_timeout : seconds to wait for that scheduler before failing.
+    no_worker_timeout : dask: seconds to go on waiting while the cluster has no worker
+        at all before failing (finished points stay cached); None waits forever.
+    cache : read finished points from the on-disk cache and store new ones as they
+        finish.
+    progress : show a progress bar (points done / total, rate and ETA).
+    description : label of the progress bar.
+
+    Returns
+    -------
+    list of CrossSection
+        ``result.cached`` tells which came from the cache, ``result.wall_s`` how long
+        each took to compute.
+
+    Raises
+    ------
+    millicharge.running.interrupt.Interrupted
+        on Ctrl-C (a :class:`KeyboardInterrupt`) or, under the command line, SIGTERM:
+        pending points are cancelled, worker processes killed, and the message says how
+        many finished points are in the cache.
+    """
+    if backend is None:
+        backend = "dask" if scheduler else "processes"
+    if backend not in BACKENDS:
+        raise InputError(f"unknown backend {backend!r}: allowed are {', '.join(BACKENDS)}")
+    if scheduler is not None and backend != "dask":
+        raise InputError(f"--scheduler needs the dask backend, not {backend!r}")
+    if workers is not None and int(workers) < 1:
+        raise InputError(f"workers must be at least 1, got {workers}")
+    if no_worker_timeout is not None:
+        try:
+            wait_s = float(no_worker_timeout)
+        except (TypeError, ValueError):
+            wait_s = math.nan
+        if isinstance(no_worker_timeout, bool) or not wait_s > 0:
+            raise InputError(f"no-worker timeout must be positive seconds (or None to wait "
+                             f"forever), got {no_worker_timeout!r}")
+    if backend == "dask":
+        client_factory = _dask_client_factory(scheduler, workers, float(connect_timeout))
+    results: list[CrossSection | None] = [None] * len(jobs)
+    state = _Progress(jobs, results, cache)
+    try:
+        todo = _lookup(jobs, results, cache, progress, description)
+        n_workers = min(workers or os.cpu_count() or 1, max(len(todo), 1))
+        bar = tqdm(
+            total=len(jobs), initial=len(jobs) - len(todo), desc=description, unit="pt",
+            disable=not progress, leave=False,
+        )
+        try:
+            if backend == "dask":
+                if todo:
+                    _run_dask(client_factory, jobs, todo, results, cache, bar, state,
+                              no_worker_timeout)
+            elif backend == "serial" or n_workers == 1 or len(todo) <= 1:
+                for i in todo:
+                    state.running = {i}
+                    results[i] = _run(jobs[i], cache)
+                    bar.update()
+            else:
+                _run_processes(jobs, todo, results, cache, bar, state, n_workers)
+        finally:
+            bar.close()
+    except BaseException as exc:
+        stop = as_interrupted(exc)
+        if stop is None:
+            raise
+        raise type(stop)(state.interrupted_line(), stop.signum) from None
+    return [r for r in results if r is not None]
+
+
+class _Progress:
+    """What is finished and what is running, to say what an interrupt leaves behind."""
+
+    def __init__(self, jobs: Sequence[dict[str, Any]], results: list[CrossSection | None],
+                 cache: bool) -> None:
+        self.jobs, self.results, self.cache = jobs, results, cache
+        self.running: set[int] = set()
+
+    def finished(self) -> int:
+        """Points finished: reported, or (with the cache) stored by a worker whose report
+        has not arrived."""
+        done = sum(r is not None for r in self.results)
+        if self.cache:
+            deadline = time.monotonic() + 0.5  # a count must not delay a stop
+            with signals_deferred():
+                for i in list(self.running):
+                    if time.monotonic() > deadline:
+                        break
+                    try:
+                        if self.results[i] is None and _cached(self.jobs[i]) is not None:
+                            done += 1
+                    except Exception:  # a count, never a new error
+                        pass
+        return done
+
+    def cached_line(self) -> str:
+        done = self.finished()
+        return (f"{done} finished point{'' if done == 1 else 's'} "
+                f"{'is' if done == 1 else 'are'} cached")
+
+    def interrupted_line(self) -> str:
+        if not self.cache:
+            return (f"interrupted: {self.finished()} of {len(self.jobs)} points had finished "
+                    "(not cached: the cache is off)")
+        line = self.cached_line()
+        left = len(self.jobs) - int(line.split()[0])
+        return f"interrupted: {line} ({left} of {len(self.jobs)} left)"
+
+
+def _lookup(jobs: Sequence[dict[str, Any]], results: list[CrossSection | None], cache: bool,
+            progress: bool, description: str) -> list[int]:
+    """Fill ``results`` from the cache; the indices still to compute (a bar shows the
+    lookups of a big scan)."""
+    if not cache:
+        return list(range(len(jobs)))
+    todo: list[int] = []
+    with tqdm(total=len(jobs), desc=f"{description}: cache", unit="pt", leave=False,
+              disable=not progress or len(jobs) < 1000, mininterval=0.5) as bar:
+        for i, job in enumerate(jobs):
+            hit = _cached(job)
+            if hit is None:
+                todo.append(i)
+            else:
+                results[i] = hit
+            bar.update()
+    return todo
+
+
+def _cached(job: dict[str, Any]) -> CrossSection | None:
+    """The cached result of ``job`` without computing anything (None if absent)."""
+    return cross_section(**job, lookup_only=True)
+
+
+class WorkerError(InputError):
+    """A worker process died without reporting (killed, out of memory, …).
+
+    Not bad input, but reported the same way: one line (the command line prints it
+    without a traceback); the finished points are cached and a rerun resumes.
+    """
+
+
+class _RemoteTraceback(Exception):
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def _worker_loop(conn: Any, parent_pid: int, cache: bool) -> None:
+    """A worker process: compute the points the parent sends, one at a time, until the
+    pipe closes. Each result is stored in the cache here, the moment it is finished."""
+    tie_to_parent(parent_pid)
+    while True:
+        try:
+            index, job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[int, bool, Any] = (index, True, _run(job, cache))
+        except Exception as err:  # sent to the parent, raised there
+            reply = (index, False, (err, traceback.format_exc()))
+        try:
+            conn.send(reply)
+        except (EOFError, OSError):
+            return
+        except Exception:  # an exception that does not pickle
+            err, text = reply[2]
+            conn.send((index, False, (RuntimeError(f"{type(err).__name__}: {err}"), text)))
+
+
+def _run_processes(jobs: Sequence[dict[str, Any]], todo: list[int],
+                   results: list[CrossSection | None], cache: bool, bar: tqdm,
+                   state: _Progress, n_workers: int) -> None:
+    """Compute ``todo`` on ``n_workers`` local processes, one point per process at a
+    time, in order; stop them all on the first error or an interrupt."""
+    if any(jobs[i].get("method", "etl") == "etl" for i in todo):
+        from millicharge.xsec.kernels import warm_up
+
+        warm_up()  # compile (announced) once here, before the workers fork
+    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    parent = os.getpid()
+    procs: list[Any] = []
+    conns: list[Any] = []
+    queue = deque(todo)
+    running: dict[Any, int] = {}  # connection -> index of the point it computes
+    state.running = set()
+    clean = False
+    try:
+        for _ in range(n_workers):
+            here, there = ctx.Pipe()
+            proc = ctx.Process(target=_worker_loop, args=(there, parent, cache), daemon=True,
+                               name="millicharge-worker")
+            procs.append(proc)
+            conns.append(here)
+            proc.start()
+            there.close()
+        owner = {proc.sentinel: conn for proc, conn in zip(procs, conns, strict=True)}
+
+        def died(conn: Any) -> WorkerError:
+            proc = procs[conns.index(conn)]
+            proc.join(1)
+            return WorkerError(
+                f"a worker process died (exit code {proc.exitcode}) computing point "
+                f"{running[conn] + 1} of {len(jobs)}; finished points are cached, rerun "
+                "to resume")
+
+        def dispatch(conn: Any) -> None:
+            if queue:
+                i = queue.popleft()
+                running[conn] = i
+                state.running.add(i)
+                try:
+                    conn.send((i, jobs[i]))
+                except OSError:
+                    raise died(conn) from None
+
+        for conn in conns:
+            dispatch(conn)
+        while running:
+            for ready in wait_ready(list(running) + [p.sentinel for p in procs]):
+                conn = owner.get(ready, ready)
+                if conn not in running:
+                    continue
+                if ready is not conn and not conn.poll():
+                    raise died(conn)  # without a reply
+                try:
+                    index, ok, payload = conn.recv()
+                except (EOFError, OSError):
+                    raise died(conn) from None
+                del running[conn]
+                state.running.discard(index)
+                if not ok:
+                    err, text = payload
+                    raise err from _RemoteTraceback(text)
+                results[index] = payload
+                bar.update()
+                dispatch(conn)
+        clean = True
+    finally:
+        with signals_deferred():
+            _stop(procs, conns, kill=not clean)
+
+
+def _stop(procs: list[Any], conns: list[Any], *, kill: bool) -> None:
+    """End the worker processes: at once (``kill``) or by closing their pipes."""
+    for conn in conns:
+        conn.close()
+    if kill:
+        for proc in procs:
+            if proc.is_alive():
+                proc.kill()
+    deadline = time.monotonic() + 2.0
+    for proc in procs:
+        if proc.pid is None:
+            continue  # never started
+        proc.join(max(deadline - time.monotonic(), 0.0))
+        if proc.is_alive():
+            proc.kill()
+            proc.join(1.0)
+
+
+_ClientFactory = Callable[[], tuple[Any, Any]]
+
+
+def _dask_client_factory(scheduler: str | None, workers: int | None,
+                         timeout: float) -> _ClientFactory:
+    """Check what can be checked now (dask installed, address well formed, scheduler
+    answering) and return a function that opens ``(client, cluster)``."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError(
+            "the dask backend needs dask.distributed: pip install 'millicharge[dask]'"
+        ) from None
+    if not timeout > 0:
+        raise InputError(f"connect timeout must be positive, got {timeout}")
+    if scheduler is None:
+        n = workers or os.cpu_count() or 1
+
+        def local() -> tuple[Any, Any]:
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                   host="127.0.0.1", dashboard_address=None,
+                                   scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                                   silence_logs=logging.ERROR)
+            return Client(cluster, set_as_default=False), cluster
+
+        return local
+    address, host, port = check_scheduler_address(scheduler)
+    security = _tls_security(address) if address.startswith("tls://") else None
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except TimeoutError:
+        raise InputError(
+            f"dask scheduler at {address} did not answer within {timeout:g} s"
+        ) from None
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise InputError(
+            f"cannot reach dask scheduler at {address}: {reason} "
+            "(start one with `dask scheduler`)"
+        ) from None
+
+    try:
+        identity = _identity(address, timeout, security)
+    except ssl.SSLError as err:
+        raise InputError(f"TLS handshake with {address} failed: {err.reason or err} (check "
+                         "the certificates in the dask configuration)") from None
+    except (OSError, TimeoutError):
+        raise InputError(
+            f"no dask scheduler answered at {address} within {timeout:g} s"
+        ) from None
+    if not isinstance(identity, dict) or identity.get("type") != "Scheduler":
+        raise InputError(f"{address} answers but is not a dask scheduler")
+
+    def remote() -> tuple[Any, None]:
+        try:
+            return Client(address, timeout=timeout, set_as_default=False,
+                          security=security), None
+        except (OSError, TimeoutError):
+            raise InputError(
+                f"no dask scheduler answered at {address} within {timeout:g} s"
+            ) from None
+
+    return remote
+
+
+def _tls_security(address: str) -> Any:
+    """The dask ``Security`` for a ``tls://`` scheduler, from the dask configuration
+    (``distributed.comm.tls.ca-file``, ``.client.cert``, ``.client.key``)."""
+    from distributed.security import Security
+
+    security = Security()
+    if not security.tls_ca_file or not security.tls_client_cert:
+        raise InputError(
+            f"{address} needs TLS certificates: set distributed.comm.tls.ca-file, "
+            ".client.cert and .client.key in the dask configuration, or use tcp://")
+    try:
+        security.get_connection_args("client")
+    except (OSError, ValueError) as err:
+        raise InputError(f"bad TLS certificates in the dask configuration: {err}") from None
+    return security
+
+
+def _identity(address: str, timeout: float, security: Any = None) -> Any:
+    """Ask ``address`` who it is, all within ``timeout`` seconds (dask's own connect
+    timeout does not bound the handshake with a server that accepts and stays silent).
+
+    Runs on its own event loop in a helper thread, so it works inside Jupyter too.
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from distributed.comm import connect
+
+    async def ask() -> Any:
+        args = security.get_connection_args("client") if security is not None else {}
+        comm = await connect(address, timeout=timeout, **args)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    async def bounded() -> Any:
+        return await asyncio.wait_for(ask(), timeout)
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, bounded()).result()
+
+
+def _run_dask(client_factory: _ClientFactory, jobs: Sequence[dict[str, Any]], todo: list[int],
+              results: list[CrossSection | None], cache: bool, bar: tqdm, state: _Progress,
+              no_worker_timeout: float | None) -> None:
+    """Submit the points in ``todo`` to dask; store each result as it arrives.
+
+    Fails after ``no_worker_timeout`` seconds during which the cluster had no worker at
+    all (dask itself would wait for one forever); None waits forever.
+    """
+    client, cluster = client_factory()
+    clean = False
+    try:
+        futures = {}
+        for i in todo:
+            fut = client.submit(_run, jobs[i], cache, key=_task_key(jobs[i]), pure=False)
+            futures.setdefault(fut.key, (fut, []))[1].append(i)
+        state.running = set(todo)
+        arrived: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        for fut, _ in futures.values():
+            # dask's callback thread only hands the finished future over: a result fetched
+            # there can deadlock with the client's own callbacks
+            fut.add_done_callback(arrived.put)
+        left = len(futures)
+        alone_since: float | None = None
+        while left:
+            try:
+                fut = arrived.get(timeout=_DASK_POLL_S)
+                payload = fut.result(timeout=_DASK_FETCH_S)  # a task's error is raised as is
+            except queue.Empty:
+                pass
+            except TimeoutError:
+                # its holder may be gone: dask recomputes it and the callback hands it over
+                # again; meanwhile check that the cluster still has workers
+                fut.add_done_callback(arrived.put)
+            else:
+                left -= 1
+                if cache:  # this machine's cache too (a remote worker may have its own)
+                    remember(jobs[futures[fut.key][1][0]], payload)
+                for i in futures[fut.key][1]:
+                    results[i] = payload
+                    state.running.discard(i)
+                    bar.update()
+                alone_since = None
+                continue
+            if no_worker_timeout is None:
+                continue
+            now = time.monotonic()
+            if _n_workers(client) > 0:
+                alone_since = None
+            elif alone_since is None:
+                alone_since = now
+            elif now - alone_since >= no_worker_timeout:
+                raise InputError(
+                    f"no dask workers for {no_worker_timeout:g} s: {state.cached_line()} "
+                    "(start workers and rerun, or wait longer with --no-worker-timeout)")
+        clean = True
+    finally:
+        with signals_deferred():
+            timeout = None if clean else 3
+            if not clean and cluster is not None:
+                _kill_local_workers(cluster)  # their graceful close can take many seconds
+            try:
+                client.close(timeout=timeout)
+            finally:
+                if cluster is not None:
+                    cluster.close(timeout=timeout)
+
+
+def _kill_local_workers(cluster: Any) -> None:
+    """SIGKILL the worker processes of our own ``LocalCluster`` (after an error or an
+    interrupt: nothing of theirs is needed any more)."""
+    for nanny in list(getattr(cluster, "workers", {}).values()):
+        pid = getattr(getattr(nanny, "process", None), "pid", None)
+        if pid:
+            with contextlib.suppress(OSError):
+                os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+_DASK_POLL_S = 1.0
+"""How often a dask scan checks that the cluster still has workers (seconds)."""
+
+_DASK_FETCH_S = 10.0
+"""How long one fetch of a finished result may take before the workers are checked."""
+
+
+def _n_workers(client: Any) -> int:
+    """Workers the scheduler knows now (0 if it does not answer within a few seconds)."""
+    try:
+        return len(client.nthreads(callback_timeout=5))
+    except Exception:  # an unreachable scheduler has no workers for us
+        return 0

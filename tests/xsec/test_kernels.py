@@ -1,0 +1,121 @@
+"""The numba kernels reproduce the numpy reference path (matrix elements, phase space)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+pytest.importorskip("numba")
+
+from millicharge.amplitudes.dirac import GAMMA
+from millicharge.amplitudes.matrix_elements import lepton_current, reduced_contraction
+from millicharge.kinematics.phase_space import three_body_events
+from millicharge.kinematics.process import Process
+from millicharge.xsec import etl
+from millicharge.xsec import kernels as _kernels
+
+BEAMS = [("e", 8.0, "Al"), ("mu", 160.0, "Pb")]
+X_VALUES = [0.01, 0.3, 0.7, 0.999]
+S_VALUES = [1e-10, 1e-6, 1e-3, 0.04, 1.0]  # GeV², kept below (xE)² per point
+
+
+def _events(beam, energy, target, x, s, n=400, seed=0):
+    proc = Process.make(beam, energy, target, 0.01)
+    rng = np.random.default_rng(seed)
+    xs = np.full(n, x)
+    ss = np.full(n, min(s, 0.25 * (x * energy) ** 2))
+    args = (
+        energy,
+        proc.lepton_mass,
+        proc.target.nucleus_mass,
+        xs,
+        ss,
+        rng.random(n),
+        rng.random(n),
+        2.0 * np.pi * rng.random(n),
+    )
+    return proc, args
+
+
+def _allowed(ev):
+    ok = ev.weight > 0
+    return [getattr(ev, f)[ok] for f in ("p", "pp", "k", "s", "nucleus", "t")]
+
+
+@pytest.mark.parametrize(
+    ("beam", "x", "s"), list(itertools.product(range(len(BEAMS)), X_VALUES, S_VALUES))
+)
+def test_contraction_kernel_equals_numpy(beam, x, s):
+    proc, args = _events(*BEAMS[beam], x, s, seed=int(1e3 * x) + beam)
+    p, pp, k, ss, nucleus, t = _allowed(three_body_events(*args))
+    assert len(t) > 100
+    m = proc.lepton_mass
+    ref = reduced_contraction(lepton_current(p, pp, k, m, ss), k, ss, nucleus, t)
+    fast = _kernels.contraction_kernel(p, pp, k, ss, nucleus, t, m)
+    assert np.all(np.isfinite(ref)) and np.all(ref > 0)
+    np.testing.assert_allclose(fast, ref, rtol=1e-10, atol=0)
+
+
+@pytest.mark.parametrize("beam", range(len(BEAMS)))
+def test_contraction_kernel_random_mix(beam):
+    """Random x (incl. the endpoint region) and s from 1e-10 GeV² up to (xE)²/2."""
+    name, energy, target = BEAMS[beam]
+    proc = Process.make(name, energy, target, 0.01)
+    rng = np.random.default_rng(7 + beam)
+    n = 5000
+    x = 1.0 - 10.0 ** rng.uniform(-3, np.log10(0.99), n)
+    s = 10.0 ** rng.uniform(-10, 0, n) * 0.5 * (x * energy) ** 2
+    ev = three_body_events(
+        energy, proc.lepton_mass, proc.target.nucleus_mass, x, s,
+        rng.random(n), rng.random(n), 2.0 * np.pi * rng.random(n),
+    )  # fmt: skip
+    p, pp, k, ss, nucleus, t = _allowed(ev)
+    m = proc.lepton_mass
+    ref = _kernels.contraction_numpy(p, pp, k, ss, nucleus, t, m)
+    fast = _kernels.contraction(p, pp, k, ss, nucleus, t, m, use_kernel=True)
+    np.testing.assert_allclose(fast, ref, rtol=1e-10, atol=0)
+
+
+def test_squared_amplitude_switch():
+    proc, args = _events("mu", 160.0, "Pb", 0.5, 1e-4)
+    ev = three_body_events(*args)
+    ok = ev.weight > 0
+    sel = etl._select(ev, ok)
+    big_m = proc.target.nucleus_mass
+    fast = etl.squared_amplitude(proc, sel, big_m, use_kernel=True)
+    ref = etl.squared_amplitude(proc, sel, big_m, use_kernel=False)
+    np.testing.assert_allclose(fast, ref, rtol=1e-10, atol=0)
+    old = _kernels.USE_KERNEL
+    try:
+        _kernels.USE_KERNEL = False
+        np.testing.assert_array_equal(etl.squared_amplitude(proc, sel, big_m), ref)
+    finally:
+        _kernels.USE_KERNEL = old
+
+
+def test_sparse_gamma_products_exact():
+    rng = np.random.default_rng(3)
+    v = rng.normal(size=4) + 1j * rng.normal(size=4)
+    out = np.empty((4, 4), dtype=complex)
+    _kernels._gamma_times(v, out)
+    np.testing.assert_array_equal(out, np.einsum("mab,b->ma", GAMMA, v))
+    _kernels._times_gamma(v, out)
+    np.testing.assert_array_equal(out, np.einsum("b,mba->ma", v, GAMMA))
+
+
+@pytest.mark.parametrize(("beam", "x", "s"), [(0, 0.999, 1e-10), (0, 0.3, 1e-2), (1, 0.7, 1.0)])
+def test_three_body_kernel_equals_numpy(beam, x, s):
+    _, args = _events(*BEAMS[beam], x, s, n=2000, seed=11)
+    ref = three_body_events(*args)
+    fast = _kernels.three_body_events_fast(*args)
+    np.testing.assert_array_equal(fast.weight > 0, ref.weight > 0)
+    ok = ref.weight > 0
+    assert ok.sum() > 1000
+    for name in ("s", "t", "weight"):
+        np.testing.assert_allclose(getattr(fast, name)[ok], getattr(ref, name)[ok], rtol=1e-12)
+    for name in ("p", "pp", "k", "nucleus", "recoil"):
+        a, b = getattr(fast, name)[ok], getattr(ref, name)[ok]
+        scale = np.max(np.abs(b), axis=1, keepdims=True)
+        assert np.max(np.abs(a - b) / scale) < 1e-12, name
