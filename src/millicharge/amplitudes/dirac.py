@@ -19,6 +19,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from millicharge.kinematics.lorentz import METRIC, lower
+
 __all__ = ["GAMMA", "METRIC", "minkowski", "slash", "u_spinor", "ubar_spinor"]
 
 _I2 = np.eye(2, dtype=complex)
@@ -31,10 +33,6 @@ GAMMA: NDArray[np.complex128] = np.array(
 )
 """γ^μ, shape (4, 4, 4): index μ first, then the spinor row and column."""
 
-METRIC: NDArray[np.float64] = np.diag([1.0, -1.0, -1.0, -1.0])
-"""g_μν = diag(1, −1, −1, −1)."""
-
-
 def minkowski(a: NDArray, b: NDArray) -> NDArray:
     """a·b = a⁰b⁰ − a⃗·b⃗ over the last axis (complex allowed, no conjugation)."""
     return a[..., 0] * b[..., 0] - a[..., 1] * b[..., 1] - a[..., 2] * b[..., 2] - a[..., 3] * b[
@@ -44,8 +42,7 @@ def minkowski(a: NDArray, b: NDArray) -> NDArray:
 
 def slash(p: NDArray) -> NDArray[np.complex128]:
     """p̸ = γ^μ p_μ for an array of four-vectors, shape (..., 4, 4)."""
-    lower = p * np.array([1.0, -1.0, -1.0, -1.0])
-    return np.einsum("...m,mab->...ab", lower.astype(complex), GAMMA)
+    return np.einsum("...m,mab->...ab", lower(p).astype(complex), GAMMA)
 
 
 def _helicity_states(p3: NDArray) -> NDArray[np.complex128]:

@@ -27,7 +27,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from millicharge.amplitudes.dirac import GAMMA, METRIC, slash, u_spinor, ubar_spinor
+from millicharge.amplitudes.dirac import GAMMA, slash, u_spinor, ubar_spinor
+from millicharge.kinematics.lorentz import METRIC, METRIC_DIAG, lower, stable_dot
 from millicharge.kinematics.process import transverse_basis
 
 __all__ = [
@@ -38,43 +39,8 @@ __all__ = [
     "reduced_contraction",
     "stable_dot",
 ]
-
-
-def _one_minus_beta(energy: NDArray, mass: NDArray | float) -> NDArray:
-    p = np.sqrt(np.maximum(energy * energy - np.asarray(mass) ** 2, 0.0))
-    return np.asarray(mass) ** 2 / (energy * (energy + p))
-
-
-def _one_minus_cos(a3: NDArray, b3: NDArray) -> NDArray:
-    """1 − cos∠(a⃗, b⃗) from |a⃗×b⃗|² when the angle is small (no cancellation)."""
-    na = np.sqrt(np.sum(a3 * a3, axis=-1))
-    nb = np.sqrt(np.sum(b3 * b3, axis=-1))
-    dot = np.sum(a3 * b3, axis=-1)
-    cross2 = np.sum(np.cross(a3, b3) ** 2, axis=-1)
-    nanb = na * nb
-    with np.errstate(invalid="ignore", divide="ignore"):
-        small = cross2 / (nanb * (nanb + dot))
-        large = (nanb - dot) / nanb
-    return np.where(dot > 0, small, large)
-
-
-def stable_dot(a: NDArray, mass_a: NDArray | float, b: NDArray, mass_b: NDArray | float):
-    """a·b for on-shell momenta of masses m_a, m_b, as a sum of positive terms.
-
-    a·b = E_a E_b [(1 − β_a β_b) + β_a β_b (1 − cos θ_ab)] with 1 − β = m²/(E(E+|p|)),
-    so 2p·k − s (the propagators D₁, D₂) keeps its digits when θ_ab ~ m/E ≪ 1.
-
-    >>> a = np.array([100.0, 0, 0, np.sqrt(100.0**2 - 0.1**2)])
-    >>> b = np.array([50.0, 0.01, 0, np.sqrt(50.0**2 - 0.2**2 - 0.01**2)])
-    >>> bool(np.isclose(stable_dot(a, 0.1, b, 0.2), 100*50 - a[3]*b[3] - 0.0, rtol=1e-6))
-    True
-    """
-    ea, eb = a[..., 0], b[..., 0]
-    oma = _one_minus_beta(ea, mass_a)
-    omb = _one_minus_beta(eb, mass_b)
-    one_minus_bb = oma + omb - oma * omb
-    bb = (1.0 - oma) * (1.0 - omb)
-    return ea * eb * (one_minus_bb + bb * _one_minus_cos(a[..., 1:], b[..., 1:]))
+# stable_dot lives in millicharge.kinematics.lorentz (the phase space needs it too); it is
+# re-exported here for the callers that import it from the matrix elements.
 
 
 def lepton_current(
@@ -114,9 +80,9 @@ def reduced_contraction(
     scale = np.sqrt(s) / k[:, 0]
     basis = np.stack([e1, e2, khat * scale[:, None]], axis=1)  # (N, 3, 3)
     j = np.einsum("nai,nhgim->nhgam", basis, current[:, :, :, 1:, :])  # (N,2,2,3,4)
-    plow = nucleus * np.array([1.0, -1.0, -1.0, -1.0])
+    plow = lower(nucleus)
     pj = np.einsum("nhgam,nm->nhga", j, plow)
-    jj = np.einsum("nhgam,nhgam,m->nhga", j, j.conj(), np.diag(METRIC)).real
+    jj = np.einsum("nhgam,nhgam,m->nhga", j, j.conj(), METRIC_DIAG).real
     return np.sum(8.0 * np.abs(pj) ** 2 - 2.0 * t[:, None, None, None] * jj, axis=(1, 2, 3))
 
 
@@ -129,10 +95,10 @@ def contract_general(
     :func:`reduced_contraction` (−g against physical polarisations, boosts) and for the
     direct 2 → 4 integration, where W is the χχ̄ current tensor.
     """
-    plow = nucleus * np.array([1.0, -1.0, -1.0, -1.0])
+    plow = lower(nucleus)
     pj = np.einsum("nhgam,nm->nhga", current, plow)  # J^{αμ} P_μ
     x_pp = 8.0 * np.einsum("nhga,nhgb->nab", pj, pj.conj())
-    x_gg = np.einsum("nhgam,nhgbm,m->nab", current, current.conj(), np.diag(METRIC))
+    x_gg = np.einsum("nhgam,nhgbm,m->nab", current, current.conj(), METRIC_DIAG)
     x = x_pp - 2.0 * t[:, None, None] * x_gg
     return np.einsum("nab,nab->n", vector_tensor, x).real
 
@@ -152,14 +118,13 @@ def physical_polarisations(k: NDArray, s: NDArray) -> NDArray[np.complex128]:
     eps[:, 1, 1:] = e2
     eps[:, 2, 0] = kabs / msq
     eps[:, 2, 1:] = khat * (k[:, 0] / msq)[:, None]
-    low = eps * np.array([1.0, -1.0, -1.0, -1.0])
+    low = lower(eps)
     return np.einsum("nla,nlb->nab", low, low).astype(complex)
 
 
 def check_current_conservation(current: NDArray, k: NDArray, q: NDArray) -> tuple:
     """(k_α J^{αμ}, q_μ J^{αμ}): both vanish for on-shell spinors (gauge invariance)."""
-    klow = k * np.array([1.0, -1.0, -1.0, -1.0])
-    qlow = q * np.array([1.0, -1.0, -1.0, -1.0])
+    klow, qlow = lower(k), lower(q)
     return (
         np.einsum("nhgam,na->nhgm", current, klow),
         np.einsum("nhgam,nm->nhga", current, qlow),

@@ -18,12 +18,21 @@ from __future__ import annotations
 import hepunits as _hu
 from hepunits import constants as _hc
 
-__all__ = ["GEV2_TO_PB", "HBARC_GEV_CM", "PB_TO_CM2", "GeV", "MeV", "cm", "keV", "pb"]
+__all__ = ["GEV2_TO_PB", "HBARC_GEV_CM", "HEPUNITS_GEV", "PB_TO_CM2", "GeV", "MeV", "cm", "keV",
+           "pb"]
 
 GeV: float = 1.0
 """One GeV (the internal energy unit)."""
 MeV: float = 1e-3 * GeV
 keV: float = 1e-6 * GeV
+
+HEPUNITS_GEV: float = _hu.GeV
+"""One GeV in :mod:`hepunits`' units, whose energy unit is the MeV (so 1000): an energy
+from hepunits or from `particle` (masses in MeV) divided by this reads in GeV.
+
+    >>> 105.6583755 / HEPUNITS_GEV
+    0.1056583755
+"""
 
 cm: float = 1.0
 """One centimetre (the internal unit for target lengths)."""

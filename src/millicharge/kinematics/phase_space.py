@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from millicharge.amplitudes.matrix_elements import stable_dot
+from millicharge.kinematics.lorentz import stable_dot
 from millicharge.kinematics.process import transverse_basis
 
 __all__ = ["Events", "map_pair_mass", "map_x", "three_body_events", "two_body_decay"]

@@ -5,11 +5,13 @@ A :class:`Process` is l N → l N γ*(→ χχ̄) for beam lepton ``beam`` of la
 validates the input and raises :class:`~millicharge.core.errors.InputError` with a one-line
 message on anything unphysical.
 
-The threshold depends on the model and lives in one place, :meth:`Process.threshold`:
-the smallest invariant mass √s of what is radiated is 2m_χ for a millicharged pair
+The threshold is the model's (:meth:`millicharge.models.base.Model.threshold`): the
+smallest invariant mass √s of what is radiated is 2m_χ for a millicharged pair
 (``"mcp"``) and m_A' for an on-shell dark photon (``"dark-photon"``), so the smallest
-energy fraction is x = √s_min / E (:func:`x_threshold`). Every cross-section method,
-the reach, the scans and the event generator use these two functions.
+energy fraction is x = √s_min / E (:func:`x_threshold`), and a requested x window is
+intersected with kinematics by :func:`x_limits`. Every cross-section method, the reach,
+the scans and the event generator use these functions; ``model`` is a name or a
+:class:`~millicharge.models.base.Model`.
 
     >>> p = Process.make("mu", 160.0, "Pb", 0.1)
     >>> p.lepton_mass > 0.1, p.pair_threshold, p.threshold("dark-photon")
@@ -28,6 +30,9 @@ from numpy.typing import ArrayLike, NDArray
 from millicharge.core import validation
 from millicharge.core.constants import lepton_mass
 from millicharge.core.errors import InputError
+from millicharge.core.vocab import Beam, choices
+from millicharge.kinematics.lorentz import one_minus_beta
+from millicharge.models import MODELS, Model, get_model
 from millicharge.target.materials import Material, get_material
 
 __all__ = [
@@ -40,23 +45,22 @@ __all__ = [
     "one_minus_beta",
     "transverse_basis",
     "validate_x_range",
+    "x_limits",
     "x_threshold",
 ]
 
-BEAMS = ("e", "mu")
-MODELS = ("mcp", "dark-photon")
-"""``"mcp"``: l N → l N γ*(→ χχ̄); ``"dark-photon"``: l N → l N A' (A' invisible)."""
+BEAMS: tuple[str, ...] = choices(Beam)
+"""The beam leptons' strings (:class:`~millicharge.core.vocab.Beam`)."""
 
-_THRESHOLD_NAME = {"mcp": "pair threshold 2·m", "dark-photon": "dark-photon threshold m_A'"}
+X_THRESHOLD_MARGIN = 1e-12
+"""Relative margin kept above the x threshold by :func:`x_limits`: at x = √s_min/E exactly
+the radiated system has no phase space, and the integrands' maps divide by it."""
 
 
 def check_model(model: object) -> str:
-    """``model`` if it is one of :data:`MODELS`, else InputError."""
-    if not isinstance(model, str) or model not in MODELS:
-        raise InputError(
-            f"unknown model {validation.show(model)}: allowed are 'mcp' and 'dark-photon'"
-        )
-    return model
+    """The name of ``model`` (a name or a Model); InputError otherwise
+    (:func:`~millicharge.models.get_model`)."""
+    return get_model(model).name  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ class Process:
         energy: float,
         target: str | Material,
         mass: float,
-        model: str | None = "mcp",
+        model: str | Model | None = "mcp",
     ) -> Process:
         """Validate and build. ``mass`` is m_χ (or the vector mass for a dark photon).
 
@@ -102,7 +106,7 @@ class Process:
         if model is not None and not proc.is_open(model):
             thr = proc.threshold(model)
             raise InputError(
-                f"{_THRESHOLD_NAME[model]} = {thr:.6g} GeV is above the largest missing "
+                f"{get_model(model).threshold_name} = {thr:.6g} GeV is above the largest missing "
                 f"energy {proc.max_missing_energy:.6g} GeV at E = {energy:g} GeV, so no x is "
                 "kinematically allowed: lower the mass or raise the energy"
             )
@@ -117,12 +121,11 @@ class Process:
         """2 m_χ: the smallest invariant mass √s of the pair (:meth:`threshold` for MCP)."""
         return 2.0 * self.mass
 
-    def threshold(self, model: str = "mcp") -> float:
+    def threshold(self, model: str | Model = "mcp") -> float:
         """Smallest invariant mass √s (GeV) of the radiated system: 2m_χ (MCP) or m_A'."""
-        check_model(model)
-        return self.pair_threshold if model == "mcp" else self.mass
+        return get_model(model).threshold(self.mass)
 
-    def is_open(self, model: str = "mcp") -> bool:
+    def is_open(self, model: str | Model = "mcp") -> bool:
         """True if the threshold lies below the largest missing energy E − m_l."""
         return self.threshold(model) < self.max_missing_energy
 
@@ -142,7 +145,7 @@ class Process:
         return self.pair_threshold / self.energy
 
 
-def x_threshold(proc: Process, model: str = "mcp") -> float:
+def x_threshold(proc: Process, model: str | Model = "mcp") -> float:
     """Smallest x = E_miss/E for ``model``: √s_min / E (:meth:`Process.threshold`).
 
     >>> p = Process.make("e", 8.0, "Al", 0.4)
@@ -150,6 +153,24 @@ def x_threshold(proc: Process, model: str = "mcp") -> float:
     (0.1, 0.05)
     """
     return proc.threshold(model) / proc.energy
+
+
+def x_limits(proc: Process, x_min: float, x_max: float,
+             model: str | Model) -> tuple[float, float]:
+    """The x range intersected with kinematics: x > √s_min/E, x ≤ 1 − m_l/E.
+
+    The lower end is :func:`x_threshold` raised by :data:`X_THRESHOLD_MARGIN` (relative);
+    lo ≥ hi means the window is closed. The one x window of every engine (ETL, WW), the
+    reach, the scans and the event generator.
+
+    >>> p = Process.make("e", 8.0, "Al", 0.4)
+    >>> lo, hi = x_limits(p, 0.0, 1.0, "dark-photon")
+    >>> lo > 0.05 and round(lo, 9) == 0.05, hi == 1.0 - p.lepton_mass / 8.0
+    (True, True)
+    """
+    lo = max(x_min, x_threshold(proc, model) * (1.0 + X_THRESHOLD_MARGIN))
+    hi = min(x_max, 1.0 - proc.lepton_mass / proc.energy)
+    return lo, hi
 
 
 def _distinct(value: float, others: tuple[float, ...]) -> str:
@@ -161,7 +182,8 @@ def _distinct(value: float, others: tuple[float, ...]) -> str:
     return repr(value)
 
 
-def closed_window_message(proc: Process, model: str, x_min: float, x_max: float) -> str:
+def closed_window_message(proc: Process, model: str | Model, x_min: float,
+                          x_max: float) -> str:
     """One line: the requested x window misses the kinematic one (printed with enough digits).
 
     >>> p = Process.make("e", 8.0, "Al", 0.1)
@@ -199,18 +221,6 @@ def kallen(a: ArrayLike, b: ArrayLike, c: ArrayLike) -> NDArray[np.float64]:
     """
     a, b, c = (np.asarray(v, dtype=float) for v in (a, b, c))
     return a * a + b * b + c * c - 2 * a * b - 2 * a * c - 2 * b * c
-
-
-def one_minus_beta(energy: ArrayLike, mass: ArrayLike) -> NDArray[np.float64]:
-    """1 − β = m² / (E (E + |p|)), without the cancellation of 1 − |p|/E.
-
-    >>> float(one_minus_beta(160.0, 0.1056583755)) < 1e-6
-    True
-    """
-    energy = np.asarray(energy, dtype=float)
-    mass = np.asarray(mass, dtype=float)
-    p = np.sqrt(np.maximum(energy * energy - mass * mass, 0.0))
-    return mass * mass / (energy * (energy + p))
 
 
 def transverse_basis(vectors: NDArray) -> tuple[NDArray, NDArray, NDArray]:

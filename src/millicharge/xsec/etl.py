@@ -2,8 +2,12 @@ r"""Exact tree-level (ETL) cross sections, integrated with VEGAS (Lepage).
 
 σ_{2→3} of l N → l N V for a vector V of mass² s coupled with strength e, from the exact
 |M|² of :mod:`millicharge.amplitudes.matrix_elements` on the phase space of
-:mod:`millicharge.kinematics.phase_space`; and the millicharged pair via the exact spectral
-reduction (docs/physics.md §4; the χ current is conserved, so the χ angles integrate to)
+:mod:`millicharge.kinematics.phase_space` (both through the compiled kernels of
+:mod:`millicharge.xsec.kernels`). What is radiated is the model's
+(:mod:`millicharge.models`): an on-shell mediator fixes s, a model that integrates the
+invariant mass adds s to the integration variables and multiplies by its spectral factor;
+for the millicharged pair that is the exact spectral reduction (docs/physics.md §4; the χ
+current is conserved, so the χ angles integrate to; :func:`millicharge.models.mcp.spectral_density`)
 
 .. math::
 
@@ -25,21 +29,15 @@ import numpy as np
 import vegas
 from numpy.typing import NDArray
 
-from millicharge.amplitudes.matrix_elements import (
-    contract_general,
-    lepton_current,
-    reduced_contraction,
-)
-from millicharge.core.constants import ALPHA
+from millicharge.amplitudes.matrix_elements import contract_general, lepton_current
+from millicharge.core.constants import E_CHARGE_SQ
+from millicharge.core.errors import InputError
 from millicharge.core.units import GEV2_TO_PB
-from millicharge.kinematics.phase_space import (
-    Events,
-    map_pair_mass,
-    map_x,
-    three_body_events,
-    two_body_decay,
-)
-from millicharge.kinematics.process import Process, x_threshold
+from millicharge.kinematics.lorentz import METRIC, lower
+from millicharge.kinematics.phase_space import Events, map_pair_mass, map_x, two_body_decay
+from millicharge.kinematics.process import Process, x_limits
+from millicharge.models import Model, get_model
+from millicharge.models.mcp import spectral_density
 from millicharge.target.formfactors import (
     FormFactor,
     check_form_factor,
@@ -54,22 +52,11 @@ __all__ = [
     "integrate",
     "make_integrand",
     "pair_spectral_factor",
+    "x_limits",
 ]
 
-MODELS = ("mcp", "dark-photon")
-E_CHARGE_SQ = 4.0 * math.pi * ALPHA
-
-
-def pair_spectral_factor(s: NDArray, mass: float) -> NDArray:
-    """α/(3πs)·(1 + 2m²/s)·√(1 − 4m²/s): dσ₂→₄/ds per σ₂→₃ (ε = 1), zero below threshold.
-
-    >>> float(pair_spectral_factor(np.array(1.0), 1.0))
-    0.0
-    """
-    s = np.asarray(s, dtype=float)
-    r = 4.0 * mass * mass / s
-    beta = np.sqrt(np.clip(1.0 - r, 0.0, None))
-    return ALPHA / (3.0 * math.pi * s) * (1.0 + 0.5 * r) * beta
+pair_spectral_factor = spectral_density
+"""The pair spectral density (one copy: :func:`millicharge.models.mcp.spectral_density`)."""
 
 
 def squared_amplitude(
@@ -77,13 +64,13 @@ def squared_amplitude(
     ev,
     nucleus_mass: float,
     *,
-    use_kernel: bool | None = None,
     form_factor: str = FormFactor.ELASTIC,
 ) -> NDArray:
     """Spin-averaged |M|² of l N → l N V (−g polarisation sum), GeV⁰ (dimensionless).
 
-    ``use_kernel`` picks the compiled kernel (:mod:`millicharge.xsec.kernels`, the default
-    when numba is available: ``_kernels.USE_KERNEL``) or the numpy reference path.
+    The lepton ⊗ nucleus contraction is the compiled kernel's
+    (:func:`millicharge.xsec.kernels.contraction`; its numpy reference is
+    ``reduced_contraction(lepton_current(...))``, used by the tests).
 
     The nucleus enters as e²·G₂(t)/t² times the heavy-target hadronic tensor, with
     G₂ = Z²F(t)² (``form_factor="elastic"``, paper Eq. 10) or Z²F(t)² + G₂^inel(t)
@@ -96,18 +83,8 @@ def squared_amplitude(
     a dark photon on lead (benchmarks/dmg4_compare.py) it closes the 1–6 % elastic-only
     gap to within 2.5 %.
     """
-    from millicharge.xsec import kernels as _kernels
-
-    if use_kernel is None:
-        use_kernel = _kernels.USE_KERNEL
     target = proc.target
-    if use_kernel and _kernels.HAVE_NUMBA:
-        c = _kernels.contraction(
-            ev.p, ev.pp, ev.k, ev.s, ev.nucleus, ev.t, proc.lepton_mass, use_kernel=True
-        )
-    else:
-        current = lepton_current(ev.p, ev.pp, ev.k, proc.lepton_mass, ev.s)
-        c = reduced_contraction(current, ev.k, ev.s, ev.nucleus, ev.t)
+    c = _kernels.contraction(ev.p, ev.pp, ev.k, ev.s, ev.nucleus, ev.t, proc.lepton_mass)
     ff = elastic_form_factor(ev.t, target.Z, target.A)
     nucleus = E_CHARGE_SQ**3 * target.Z**2 * ff**2
     if check_form_factor(form_factor) is FormFactor.ELASTIC_INELASTIC:
@@ -115,22 +92,11 @@ def squared_amplitude(
     return nucleus / (4.0 * ev.t**2) * c
 
 
-def x_limits(proc: Process, x_min: float, x_max: float, model: str) -> tuple[float, float]:
-    """The x range intersected with kinematics (x ≥ √s_min/E, x ≤ 1 − m_l/E).
-
-    √s_min/E is :func:`~millicharge.kinematics.process.x_threshold` (2m_χ/E for MCP, m_A'/E for
-    a dark photon); lo ≥ hi means the window is closed.
-    """
-    lo = max(x_min, x_threshold(proc, model) * (1.0 + 1e-12))
-    hi = min(x_max, 1.0 - proc.lepton_mass / proc.energy)
-    return lo, hi
-
-
 def _point_builder(
     proc: Process,
     x_range: tuple[float, float] | None,
     x_fixed: float | None,
-    model: str,
+    model: Model,
     big_m: float,
 ) -> tuple[Callable[[NDArray], tuple], int]:
     """The map unit cube → phase-space point shared by the integrand and the event momenta.
@@ -139,10 +105,12 @@ def _point_builder(
     (weight 0 outside phase space) and the Jacobian dx/du·ds/du; ``col`` is the first of
     the columns ρ, t, φ (the χ angles, if any, follow them).
     """
-    e, m_l, m_x = proc.energy, proc.lepton_mass, proc.mass
-    s0 = max(m_l * m_l, 4.0 * m_x * m_x)
+    e, m_l = proc.energy, proc.lepton_mass
+    root_s_min = model.threshold(proc.mass)
+    s_min = root_s_min * root_s_min  # 4m_χ² (pair) or m_A'² (on shell)
+    s0 = max(m_l * m_l, s_min)
     has_x = x_fixed is None
-    has_s = model == "mcp"
+    has_s = model.integrates_mass
     col = int(has_x) + int(has_s)
 
     def build(u: NDArray) -> tuple:
@@ -153,12 +121,11 @@ def _point_builder(
             x, jac = np.full(n, x_fixed), np.ones(n)
         if has_s:
             s_hi = (x * e) ** 2 * (1.0 - 1e-9)
-            s, jac_s = map_pair_mass(u[:, col - 1], 4.0 * m_x * m_x, s_hi, s0)
+            s, jac_s = map_pair_mass(u[:, col - 1], s_min, s_hi, s0)
             jac = jac * jac_s
         else:
-            s = np.full(n, m_x * m_x)
-        three_body = _kernels.three_body_events_fast if _kernels.USE_KERNEL else three_body_events
-        ev = three_body(
+            s = np.full(n, s_min)
+        ev = _kernels.three_body_events_fast(
             e, m_l, big_m, x, s, u[:, col], u[:, col + 1], 2.0 * np.pi * u[:, col + 2]
         )
         return ev, jac
@@ -171,7 +138,7 @@ def make_integrand(
     *,
     x_range: tuple[float, float] | None = None,
     x_fixed: float | None = None,
-    model: str = "mcp",
+    model: str | Model = "mcp",
     nucleus_mass: float | None = None,
     direct_2to4: bool = False,
     form_factor: str = FormFactor.ELASTIC,
@@ -179,17 +146,23 @@ def make_integrand(
     """A VEGAS batch integrand on the unit cube and its dimension.
 
     Integrates σ (GeV⁻²) over ``x_range`` or dσ/dx at ``x_fixed``. Variables in order:
-    [x] (if a range), [s] (MCP), ρ, t, φ, [cos θ*, φ*] (``direct_2to4``).
+    [x] (if a range), then the model's :attr:`~millicharge.models.base.Model.integration_variables`
+    ([s] when it integrates the invariant mass, ρ, t, φ), then its decay angles
+    [cos θ*, φ*] with ``direct_2to4`` (the full 2 → 4 |M|² of the pair, a check of the
+    spectral reduction).
     :func:`event_momenta` turns the same cube points into four-momenta.
     ``form_factor``: ``"elastic"`` (paper Eq. 10, default) or ``"elastic+inelastic"``
     (see :func:`squared_amplitude`); anything else is an :class:`~.errors.InputError`.
     """
     form_factor = check_form_factor(form_factor)
+    model = get_model(model)
+    if direct_2to4 and not model.decay_variables:
+        raise InputError(f"direct_2to4 needs a model with decay products, not {model.name!r}")
     big_m = proc.target.nucleus_mass if nucleus_mass is None else nucleus_mass
     m_x = proc.mass
-    has_s = model == "mcp"
+    has_s = model.integrates_mass
     build, col = _point_builder(proc, x_range, x_fixed, model, big_m)
-    dim = col + 3 + (2 if direct_2to4 else 0)
+    dim = col + 3 + (len(model.decay_variables) if direct_2to4 else 0)
 
     def integrand(u: NDArray) -> NDArray:
         ev, jac = build(u)
@@ -205,7 +178,7 @@ def make_integrand(
         else:
             amp = squared_amplitude(proc, sel, big_m, form_factor=form_factor)
             if has_s:
-                amp = amp * pair_spectral_factor(sel.s, m_x)
+                amp = amp * model.spectral_factor(sel.s, m_x)
         out[ok] = amp * sel.weight * jac[ok]
         return out
 
@@ -218,7 +191,7 @@ def event_momenta(
     *,
     x_range: tuple[float, float] | None = None,
     x_fixed: float | None = None,
-    model: str = "mcp",
+    model: str | Model = "mcp",
     nucleus_mass: float | None = None,
     direct_2to4: bool = False,
     form_factor: str = FormFactor.ELASTIC,
@@ -229,12 +202,14 @@ def event_momenta(
     (:func:`_point_builder`), so the momenta are those at which the integrand was
     evaluated (``form_factor`` is only checked: it changes weights, not momenta).
     Keys: ``lepton_in``, ``nucleus_in`` (at rest), ``lepton_out``,
-    ``nucleus_out``, ``vector`` (γ* or A', k² = s), and with ``direct_2to4`` (MCP)
-    ``chi``, ``chibar`` from :func:`~.phase_space.two_body_decay` at (cos θ*, φ*);
+    ``nucleus_out``, ``vector`` (γ* or A', k² = s), and with ``direct_2to4`` (a model
+    with decay products: MCP) ``chi``, ``chibar`` from
+    :func:`~.phase_space.two_body_decay` at (cos θ*, φ*);
     also ``s``, ``t`` and ``weight`` (0 where u lies outside phase space, where the
     momenta mean nothing).
     """
     check_form_factor(form_factor)
+    model = get_model(model)
     big_m = proc.target.nucleus_mass if nucleus_mass is None else nucleus_mass
     u = np.atleast_2d(np.asarray(u, dtype=float))
     build, col = _point_builder(proc, x_range, x_fixed, model, big_m)
@@ -243,7 +218,7 @@ def event_momenta(
         "lepton_in": ev.p, "nucleus_in": ev.nucleus, "lepton_out": ev.pp,
         "nucleus_out": ev.recoil, "vector": ev.k, "s": ev.s, "t": ev.t, "weight": ev.weight,
     }
-    if direct_2to4 and model == "mcp":
+    if direct_2to4 and model.decay_variables:
         ok = ev.weight > 0
         chi, chibar = np.zeros_like(ev.k), np.zeros_like(ev.k)
         if ok.any():
@@ -270,14 +245,12 @@ def _direct_pair_amplitude(
     Z²F² + G₂^inel as in :func:`squared_amplitude` (same heavy-target approximation).
     """
     k1, k2, dphi2 = two_body_decay(ev.k, ev.s, proc.mass, cos_star, phi_star)
-    low = np.array([1.0, -1.0, -1.0, -1.0])
-    k1l, k2l = k1 * low, k2 * low
+    k1l, k2l = lower(k1), lower(k2)
     k1k2 = k1[:, 0] * k2[:, 0] - np.sum(k1[:, 1:] * k2[:, 1:], axis=-1)
-    metric_low = np.diag(low)
     w = 4.0 * (
         np.einsum("na,nb->nab", k1l, k2l)
         + np.einsum("na,nb->nab", k2l, k1l)
-        - (k1k2 + proc.mass**2)[:, None, None] * metric_low
+        - (k1k2 + proc.mass**2)[:, None, None] * METRIC
     )
     current = lepton_current(ev.p, ev.pp, ev.k, proc.lepton_mass, ev.s)
     c = contract_general(current, w, ev.nucleus, ev.t)

@@ -76,13 +76,9 @@ from millicharge.core.constants import ALPHA
 from millicharge.core.errors import InputError
 from millicharge.core.units import GEV2_TO_PB
 from millicharge.core.validation import show
-from millicharge.kinematics.process import (
-    MODELS,
-    Process,
-    check_model,
-    validate_x_range,
-    x_threshold,
-)
+from millicharge.kinematics.process import Process, validate_x_range, x_limits, x_threshold
+from millicharge.models import MODELS, Model, get_model
+from millicharge.models.mcp import spectral_density
 from millicharge.target.formfactors import FormFactor, check_form_factor
 from millicharge.xsec.flux import photon_flux
 
@@ -142,20 +138,8 @@ def _vector_dsigma_dx(
     return np.where(ok, 2.0 * ALPHA**3 * k / (energy * x) * integral, 0.0)
 
 
-def pair_spectral_density(s: ArrayLike, mass: float) -> NDArray[np.float64]:
-    r"""Spectral density of γ* → χχ̄ at ε = 1: α/(3π s) (1 + 2m²/s) √(1 − 4m²/s), in GeV⁻².
-
-    dσ(→ χχ̄)/ds = σ_V(m_V² = s) × this (docs/physics.md §4); zero below the threshold s = 4m².
-
-    >>> float(pair_spectral_density(0.1, 0.2))
-    0.0
-    >>> round(float(pair_spectral_density(1.0, 0.0) * 3 * math.pi / ALPHA), 12)
-    1.0
-    """
-    s = np.asarray(s, dtype=float)
-    r = 4.0 * mass * mass / np.where(s > 0, s, 1.0)
-    beta = np.sqrt(np.clip(1.0 - r, 0.0, None))
-    return np.where(s > 4.0 * mass * mass, ALPHA / (3.0 * np.pi * s) * (1.0 + r / 2) * beta, 0.0)
+pair_spectral_density = spectral_density
+"""The pair spectral density (one copy: :func:`millicharge.models.mcp.spectral_density`)."""
 
 
 def _s_range(
@@ -211,18 +195,9 @@ def _mcp_dsigma_dx(
     return np.where(ok, out, 0.0)
 
 
-def _check_model(model: str) -> None:
-    check_model(model)
-
-
-def _x_threshold(process: Process, model: str) -> float:
-    """Smallest x: E_V ≥ m_V for a dark photon, E_miss ≥ 2m for a pair (:func:`x_threshold`)."""
-    return x_threshold(process, model)
-
-
 def _spectrum_gev(
     process: Process,
-    model: str,
+    model: Model,
     x: NDArray[np.float64],
     omx: NDArray[np.float64],
     form_factor: str = FormFactor.ELASTIC,
@@ -230,24 +205,25 @@ def _spectrum_gev(
     """dσ/dx in GeV⁻² at x (with 1 − x = omx given to full precision), 0 outside kinematics."""
     E, m_l = process.energy, process.lepton_mass
     Z, A = float(process.target.Z), float(process.target.A)
-    inside = (x > _x_threshold(process, model)) & (x <= process.x_max_kinematic)
+    inside = (x > x_threshold(process, model)) & (x <= process.x_max_kinematic)
     out = np.zeros_like(x)
     if np.any(inside):
         xi, oi = x[inside], omx[inside]
-        if model == "dark-photon":
-            out[inside] = _vector_dsigma_dx(
-                E, m_l, np.full_like(xi, process.mass**2), xi, oi, Z, A,
-                form_factor=form_factor,
-            )
-        else:
+        if model.integrates_mass:
             out[inside] = _mcp_dsigma_dx(
                 E, m_l, process.mass, xi, oi, Z, A, form_factor=form_factor
+            )
+        else:
+            out[inside] = _vector_dsigma_dx(
+                E, m_l, np.full_like(xi, model.threshold(process.mass) ** 2), xi, oi, Z, A,
+                form_factor=form_factor,
             )
     return out
 
 
 def dsigma_dx(
-    process: Process, x: ArrayLike, *, model: str = "mcp", form_factor: str = FormFactor.ELASTIC
+    process: Process, x: ArrayLike, *, model: str | Model = "mcp",
+    form_factor: str = FormFactor.ELASTIC,
 ) -> NDArray[np.float64]:
     r"""WW dσ/dx in pb at ε = 1, for each x = E_miss/E (formulas in the module docstring).
 
@@ -279,7 +255,7 @@ def dsigma_dx(
     >>> bool(d[0] == 0.0 and d[1] > 0.0 and d[2] == 0.0)
     True
     """
-    _check_model(model)
+    model = get_model(model)
     form_factor = check_form_factor(form_factor)
     try:
         xa = np.asarray(x, dtype=float)
@@ -297,7 +273,7 @@ def cross_section(
     x_min: float,
     x_max: float,
     *,
-    model: str = "mcp",
+    model: str | Model = "mcp",
     rtol: float = 1e-4,
     form_factor: str = FormFactor.ELASTIC,
 ) -> tuple[float, float]:
@@ -336,13 +312,12 @@ def cross_section(
     RuntimeWarning
         If :func:`scipy.integrate.quad` reports that it did not reach ``rtol``.
     """
-    _check_model(model)
+    model = get_model(model)
     form_factor = check_form_factor(form_factor)
     x_min, x_max = validate_x_range(x_min, x_max)
     if not (isinstance(rtol, int | float) and 0.0 < rtol <= 0.1):
         raise InputError(f"rtol must be a number in (0, 0.1], got {rtol!r}")
-    lo = max(x_min, _x_threshold(process, model))
-    hi = min(x_max, process.x_max_kinematic)
+    lo, hi = x_limits(process, x_min, x_max, model)
     if lo >= hi:
         return 0.0, 0.0
 
