@@ -38,7 +38,7 @@ from millicharge.core.vocab import Method
 __all__ = ["plot"]
 
 
-@click.group()
+@click.group(short_help="Make the paper's Figs. 2-4 (spectrum, xsec, reach).")
 def plot() -> None:
     """Make the paper's figures (Figs. 2-4); the format follows --output's extension."""
 
