@@ -13,7 +13,11 @@ paper, arXiv:2505.04295, Eqs. 1–4):
 
 the imaginary part of the fermion loop in the photon propagator, Im Π(s)/(πs) (Peskin &
 Schroeder Eq. 7.91 with the charge εe). :func:`spectral_density` is this factor at ε = 1,
-the one copy used by the exact tree-level engine and the Weizsäcker–Williams one.
+the one copy used by the exact tree-level engine and the Weizsäcker–Williams one; the
+latter integrates s with s = 4m_χ² cosh²u, which turns √(1 − 4m²/s) into tanh u and ds/s
+into 2 tanh u du, and takes the density in that variable from
+:func:`spectral_density_du` (the same formula with the substitution made analytically,
+so no 0·∞ at threshold; the two agree to rounding, tests/models/test_models.py).
 
     >>> MODEL.threshold(0.1), MODEL.integration_variables
     (0.2, ('s', 'rho', 't', 'phi'))
@@ -29,7 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 from millicharge.core.constants import ALPHA
 from millicharge.models.base import LheParticle, Model
 
-__all__ = ["CHI_PDG", "MODEL", "MillichargedPair", "spectral_density"]
+__all__ = ["CHI_PDG", "MODEL", "MillichargedPair", "spectral_density", "spectral_density_du"]
 
 CHI_PDG = 9000001
 """PDG-style code of χ (χ̄ is −9000001); a BSM code outside the PDG table."""
@@ -50,6 +54,24 @@ def spectral_density(s: ArrayLike, mass: float) -> NDArray[np.float64]:
     r = 4.0 * mass * mass / s
     beta = np.sqrt(np.clip(1.0 - r, 0.0, None))
     return ALPHA / (3.0 * math.pi * s) * (1.0 + 0.5 * r) * beta
+
+
+def spectral_density_du(s: ArrayLike, mass: float, tanh_u: ArrayLike) -> NDArray[np.float64]:
+    r""":func:`spectral_density` times ds/du for s = 4m² cosh²u: α/(3π)(1 + 2m²/s)·2 tanh²u.
+
+    With β = √(1 − 4m²/s) = tanh u and ds = 2s tanh u du (``tanh_u`` given, so that the
+    caller's u fixes both s and β).
+
+    >>> u = 0.7; s = 4 * 0.1**2 * math.cosh(u)**2
+    >>> a = spectral_density_du(s, 0.1, math.tanh(u))
+    >>> b = spectral_density(s, 0.1) * 2 * s * math.tanh(u)
+    >>> bool(abs(a / b - 1) < 1e-14)
+    True
+    """
+    s = np.asarray(s, dtype=float)
+    th = np.asarray(tanh_u, dtype=float)
+    m2x4 = 4.0 * mass * mass
+    return ALPHA / (3.0 * np.pi) * (1.0 + m2x4 / (2.0 * s)) * 2.0 * th * th
 
 
 class MillichargedPair(Model):

@@ -78,7 +78,7 @@ from millicharge.core.units import GEV2_TO_PB
 from millicharge.core.validation import show
 from millicharge.kinematics.process import Process, validate_x_range, x_limits, x_threshold
 from millicharge.models import MODELS, Model, get_model
-from millicharge.models.mcp import spectral_density
+from millicharge.models.mcp import spectral_density, spectral_density_du
 from millicharge.target.formfactors import FormFactor, check_form_factor
 from millicharge.xsec.flux import photon_flux
 
@@ -189,8 +189,8 @@ def _mcp_dsigma_dx(
     dsv = _vector_dsigma_dx(
         energy, m_l, s, x[..., None], omx[..., None], Z, A, angle_rule, form_factor
     )
-    # ds · α/(3π s)(1 + 2m²/s)√(1 − 4m²/s) = α/(3π) (1 + 2m²/s) · 2 tanh²u du
-    dens = ALPHA / (3.0 * np.pi) * (1.0 + m2x4 / (2.0 * s)) * 2.0 * th * th
+    # the pair spectral density times ds/du (s = 4m² cosh²u), from the model
+    dens = spectral_density_du(s, mass, th)
     out = np.sum(dsv * dens * du_dxi * weights, axis=-1)
     return np.where(ok, out, 0.0)
 
