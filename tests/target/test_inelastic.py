@@ -16,7 +16,7 @@ import pytest
 from scipy import integrate
 
 from conftest import make_events
-from millicharge.core.constants import M_E, M_P
+from millicharge.core.constants import E_CHARGE_SQ, M_E, M_P
 from millicharge.core.errors import InputError
 from millicharge.kinematics.process import Process
 from millicharge.target.formfactors import squared_form_factor
@@ -111,19 +111,18 @@ def test_amplitude_ratio_is_the_g2_ratio(case):
 
 def test_elastic_amplitude_is_bit_identical_to_the_paper_formula():
     """The default path still computes e⁶ Z² F² c/(4t²) with the same operations."""
-    from millicharge.amplitudes.matrix_elements import lepton_current, reduced_contraction
     from millicharge.target.formfactors import elastic_form_factor
+    from millicharge.xsec.kernels import contraction
 
     ev, m_l = make_events("e8-Al")
     proc = Process.make("e", 8.0, "Al", 0.01)
     big_m = proc.target.nucleus_mass
-    c = reduced_contraction(lepton_current(ev.p, ev.pp, ev.k, m_l, ev.s), ev.k, ev.s,
-                            ev.nucleus, ev.t)
+    c = contraction(ev.p, ev.pp, ev.k, ev.s, ev.nucleus, ev.t, m_l)
     ff = elastic_form_factor(ev.t, proc.target.Z, proc.target.A)
-    old = etl.E_CHARGE_SQ**3 * proc.target.Z**2 * ff**2 / (4.0 * ev.t**2) * c
+    old = E_CHARGE_SQ**3 * proc.target.Z**2 * ff**2 / (4.0 * ev.t**2) * c
     for kw in ({}, {"form_factor": "elastic"}):
         np.testing.assert_array_equal(
-            etl.squared_amplitude(proc, ev, big_m, use_kernel=False, **kw), old)
+            etl.squared_amplitude(proc, ev, big_m, **kw), old)
 
 
 def test_elastic_integrand_is_unchanged():

@@ -1,4 +1,5 @@
-"""The numba kernels reproduce the numpy reference path (matrix elements, phase space)."""
+"""The numba kernels (the integrand's only path) reproduce the numpy reference
+(matrix elements, phase space): millicharge.xsec.kernels says why both exist."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ import itertools
 import numpy as np
 import pytest
 
-pytest.importorskip("numba")
-
 from millicharge.amplitudes.dirac import GAMMA
 from millicharge.amplitudes.matrix_elements import lepton_current, reduced_contraction
+from millicharge.core.constants import E_CHARGE_SQ
 from millicharge.kinematics.phase_space import three_body_events
 from millicharge.kinematics.process import Process
-from millicharge.xsec import etl
+from millicharge.target.formfactors import elastic_form_factor
+from millicharge.xsec import etl, kernel_amplitude
 from millicharge.xsec import kernels as _kernels
 
 BEAMS = [("e", 8.0, "Al"), ("mu", 160.0, "Pb")]
@@ -73,35 +74,39 @@ def test_contraction_kernel_random_mix(beam):
     )  # fmt: skip
     p, pp, k, ss, nucleus, t = _allowed(ev)
     m = proc.lepton_mass
-    ref = _kernels.contraction_numpy(p, pp, k, ss, nucleus, t, m)
-    fast = _kernels.contraction(p, pp, k, ss, nucleus, t, m, use_kernel=True)
+    ref = reduced_contraction(lepton_current(p, pp, k, m, ss), k, ss, nucleus, t)
+    fast = _kernels.contraction(p, pp, k, ss, nucleus, t, m)
     np.testing.assert_allclose(fast, ref, rtol=1e-10, atol=0)
 
 
-def test_squared_amplitude_switch():
+def test_squared_amplitude_is_the_kernel_contraction_times_the_nucleus_factor():
+    """etl.squared_amplitude (kernel path) against the numpy reference written out:
+    e⁶ Z² F(t)² / (4t²) · reduced_contraction(lepton_current(...)) (paper Eqs. 9–10)."""
     proc, args = _events("mu", 160.0, "Pb", 0.5, 1e-4)
     ev = three_body_events(*args)
-    ok = ev.weight > 0
-    sel = etl._select(ev, ok)
+    sel = etl._select(ev, ev.weight > 0)
     big_m = proc.target.nucleus_mass
-    fast = etl.squared_amplitude(proc, sel, big_m, use_kernel=True)
-    ref = etl.squared_amplitude(proc, sel, big_m, use_kernel=False)
-    np.testing.assert_allclose(fast, ref, rtol=1e-10, atol=0)
-    old = _kernels.USE_KERNEL
-    try:
-        _kernels.USE_KERNEL = False
-        np.testing.assert_array_equal(etl.squared_amplitude(proc, sel, big_m), ref)
-    finally:
-        _kernels.USE_KERNEL = old
+    got = etl.squared_amplitude(proc, sel, big_m)
+    c = reduced_contraction(lepton_current(sel.p, sel.pp, sel.k, proc.lepton_mass, sel.s),
+                            sel.k, sel.s, sel.nucleus, sel.t)
+    ff = elastic_form_factor(sel.t, proc.target.Z, proc.target.A)
+    ref = E_CHARGE_SQ**3 * proc.target.Z**2 * ff**2 / (4.0 * sel.t**2) * c
+    np.testing.assert_allclose(got, ref, rtol=1e-10, atol=0)
+
+
+def test_integrand_has_no_numpy_switch():
+    """One path computes: no module-level switch, no numba-free fallback."""
+    for name in ("USE_KERNEL", "HAVE_NUMBA", "contraction_numpy"):
+        assert not hasattr(_kernels, name)
 
 
 def test_sparse_gamma_products_exact():
     rng = np.random.default_rng(3)
     v = rng.normal(size=4) + 1j * rng.normal(size=4)
     out = np.empty((4, 4), dtype=complex)
-    _kernels._gamma_times(v, out)
+    kernel_amplitude._gamma_times(v, out)
     np.testing.assert_array_equal(out, np.einsum("mab,b->ma", GAMMA, v))
-    _kernels._times_gamma(v, out)
+    kernel_amplitude._times_gamma(v, out)
     np.testing.assert_array_equal(out, np.einsum("b,mba->ma", v, GAMMA))
 
 
