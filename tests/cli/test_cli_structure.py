@@ -19,7 +19,7 @@ import millicharge.cli
 from millicharge.cli import options
 from millicharge.cli.main import main
 from millicharge.core.vocab import Backend, Beam, Method, Transport, choices
-from millicharge.kinematics.process import MODELS
+from millicharge.models import MODELS, registry
 from millicharge.target.formfactors import FormFactor
 
 VOCABULARIES = {"beam": Beam, "method": Method, "methods": Method, "backend": Backend,
@@ -68,6 +68,14 @@ def test_the_vocabularies_are_all_offered_somewhere():
     offered = {p.name for cmd in ALL.values() for p in cmd.params
                if isinstance(p.type, click.Choice)}
     assert offered >= {*VOCABULARIES, "model"}
+
+
+@pytest.mark.parametrize("path", [p for p, c in ALL.items()
+                                  if any(q.name == "model" for q in c.params)], ids=" ".join)
+def test_model_help_names_every_registered_model(path):
+    (param,) = [p for p in ALL[path].params if p.name == "model"]
+    for name, model in registry().items():
+        assert f"{name} ({model.title})" in param.help
 
 
 def test_scan_beam_help_lists_the_beams():

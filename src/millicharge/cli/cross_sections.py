@@ -40,7 +40,7 @@ _physics = [
     click.option("--target", required=True, help=TARGET_HELP),
     masses_option(),
     method_option(),
-    model_option(help="Millicharged pair or invisible dark photon."),
+    model_option(),
     click.option("--epsilon", type=float, default=1.0, show_default=True,
                  help="Charge / mixing ε (σ ∝ ε²)."),
     seed_option(),

@@ -32,7 +32,7 @@ __all__ = ["generate"]
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
               help="LHE file to write (.lhe, or .lhe.gz for gzip).")
 @seed_option(help="Random seed.")
-@model_option(help="χχ̄ pair (exact 2→4) or invisible on-shell A'.")
+@model_option(help="A pair is drawn from the exact 2→4, a dark photon on shell.")
 @click.option("--epsilon", type=float, default=1.0, show_default=True,
               help="Charge / mixing ε: scales the file's cross section (σ ∝ ε²).")
 @click.option("--x-min", type=float, default=None,

@@ -24,7 +24,7 @@ import click
 from millicharge.core.atomic import check_output_path
 from millicharge.core.errors import InputError
 from millicharge.core.vocab import Backend, Beam, Method, Transport, choices
-from millicharge.kinematics.process import MODELS
+from millicharge.models import MODELS, registry
 from millicharge.target.formfactors import FormFactor
 
 if TYPE_CHECKING:
@@ -250,13 +250,22 @@ def method_option(help: str = "Exact tree level (VEGAS) or Weizsäcker–William
                         show_default=True, help=help)
 
 
-MODEL_HELP = "Millicharged pair (m_χ) or invisible dark photon (m_A')."
+def _model_help() -> str:
+    """``"Model: mcp (millicharged particle pair) or dark-photon (invisible dark photon)."``,
+    from the registered models (:mod:`millicharge.models`)."""
+    items = [f"{name} ({model.title})" for name, model in registry().items()]
+    listed = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+    return f"Model: {listed}."
 
 
-def model_option(help: str = MODEL_HELP) -> Decorator:
-    """``--model``: one of the package's models (``mcp`` by default)."""
+MODEL_HELP = _model_help()
+
+
+def model_option(help: str = "") -> Decorator:
+    """``--model``: one of the registered models (:data:`millicharge.models.MODELS`; the
+    first is the default); ``help`` is added to the list of models."""
     return click.option("--model", type=click.Choice(list(MODELS)), default=MODELS[0],
-                        show_default=True, help=help)
+                        show_default=True, help=f"{MODEL_HELP} {help}".strip())
 
 
 def form_factor_option(default: FormFactor | None) -> Decorator:
