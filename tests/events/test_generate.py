@@ -225,3 +225,40 @@ def test_closed_window_and_bad_options_are_one_line(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "Error: events must lie in [1, 10000000], got 0"]
     assert not (tmp_path / "x.lhe").exists()
+
+
+@pytest.mark.parametrize(("name", "mass_key"), [("ldmx", "m_chi"), ("dark_photon", "m_A'")])
+def test_lhe_header_and_init_name_the_model_mass_and_epsilon(name, mass_key, request,
+                                                              tmp_path):
+    """The file says what its events are: the model, its mass under the model's own symbol
+    and ε, in the header and in the <init> block's <generator> element (LHEF 3.0)."""
+    s: EventSample = dataclasses.replace(request.getfixturevalue(name), epsilon=1e-3)
+    lhe = pylhe.LHEFile.fromfile(write_lhe(s, tmp_path / "events.lhe"))
+    text = lhe.header.extra_elements[0].text
+    assert f"{mass_key}_gev = {s.mass_gev!r}" in text
+    assert "epsilon = 0.001  (epsilon = " in text
+    assert ("millicharged particle pair" if s.model == "mcp" else "dark photon") in text
+    (gen,) = lhe.init.generators
+    assert gen.name == "millicharge"
+    assert gen.description == f"model = {s.model}, {mass_key} = {s.mass_gev!r} GeV, " \
+                              "epsilon = 0.001"
+    assert lhe.init.initInfo.numProcesses == len(lhe.init.procInfo) == 1
+    assert len(list(lhe.events)) == s.n_events  # reads to the end (closes the file)
+
+
+def test_x_window_and_precision_keywords():
+    """x_min/x_max override the experiment's window; precision adds σ passes, not events."""
+    kw = dict(neval=2000, train_iterations=3, prerun_passes=1, seed=4)
+    s = generate_events("ldmx", 0.05, 50, x_min=0.8, x_max=0.9, **kw)
+    assert (s.x_min, s.x_max) == (0.8, 0.9)
+    assert 0.8 <= s.x.min() and s.x.max() <= 0.9
+    loose = generate_events("ldmx", 0.05, 50, **kw)
+    tight = generate_events("ldmx", 0.05, 50, precision=2e-3, **kw)
+    assert tight.error_pb <= 2e-3 * tight.sigma_pb < loose.error_pb
+    np.testing.assert_array_equal(tight.momenta["chi"], loose.momenta["chi"])
+    assert tight.sigma_pb == pytest.approx(loose.sigma_pb, rel=5 * loose.error_pb
+                                           / loose.sigma_pb)
+    for bad, match in (({"precision": 0.5}, "precision must be"),
+                       ({"x_min": 0.9, "x_max": 0.8}, "x_min must be below x_max")):
+        with pytest.raises(mc.InputError, match=match):
+            generate_events("ldmx", 0.05, 5, **bad, **kw)
