@@ -20,6 +20,8 @@ from millicharge.experiments.config import Experiment, load_experiment
 from millicharge.limits.existing import LimitCurve, default_limits, load_limit, load_limit_file
 from millicharge.limits.reach import ReachTable, reach
 from millicharge.plots import plotting
+from millicharge.plots.labels import channel_label
+from millicharge.plots.style import CHANNEL_STYLE, experiment_color, new_figure, paper_style
 from millicharge.xsec.api import spectrum
 
 __all__ = [
@@ -37,26 +39,6 @@ DEFAULT_EXISTING = tuple(default_limits())
 """Existing limits drawn by default (``default = true`` in ``data/limits/index.toml``): the
 paper's bounds we have data for (LSND, SLAC mQ, BEBC, SENSEI at MINOS) and the other
 published accelerator limits of clear provenance (ArgoNeuT, milliQan demonstrator, colliders)."""
-
-COLORS = {"na64mu": "tab:red", "ldmx": "tab:blue", "na64e": "tab:green",
-          "ldmx-phase1": "tab:purple", "m3": "tab:orange", "m3-phase1": "tab:brown",
-          "na64mu-2022": "tab:pink"}
-MASS_SYMBOL = {"mcp": r"$m_\chi$", "dark-photon": r"$m_{A'}$"}
-"""Axis/legend symbol of the mass for each model (χ for MCPs, A' for the dark photon)."""
-CHANNEL_STYLE = {"brem": "-", "rho": "--", "omega": ":", "phi": "-."}
-CHANNEL_LABEL = {"brem": "brem", "rho": r"$\rho\to\chi\bar\chi$",
-                 "omega": r"$\omega\to\chi\bar\chi$", "phi": r"$\phi\to\chi\bar\chi$"}
-
-
-def _relabel_mass_axes(fig: Any, model: str) -> None:
-    """Write m_A' instead of m_χ on every mass axis of ``fig`` for the dark photon."""
-    if model == "mcp":
-        return
-    for ax in fig.axes:
-        label = ax.get_xlabel()
-        if MASS_SYMBOL["mcp"] in label:
-            ax.set_xlabel(label.replace(MASS_SYMBOL["mcp"], MASS_SYMBOL[model]))
-
 
 def _experiments(names: Sequence[str | Path | Experiment]) -> list[tuple[str, Experiment]]:
     out = []
@@ -99,15 +81,11 @@ def figure2(experiment, masses, **kwargs: Any):
     """Draw Fig. 2 for one experiment; returns (figure, spectra)."""
     (_, exp), = _experiments([experiment])
     data = figure2_data(exp, masses, **kwargs)
-    model = kwargs.get("model", "mcp")
-
-    def label(mass_gev: float) -> str:
-        return plotting.mass_label(mass_gev).replace(MASS_SYMBOL["mcp"], MASS_SYMBOL[model])
-
-    with plotting.paper_style():
-        fig, ax = _new_figure()
+    with paper_style():
+        fig, ax = new_figure()
         plotting.plot_spectrum(data, ax=ax, energy_gev=exp.energy_gev, x_min=exp.x_min,
-                               x_max=exp.x_max, title=exp.name, label_fmt=label)
+                               x_max=exp.x_max, title=exp.name,
+                               model=kwargs.get("model", "mcp"))
     return fig, data
 
 
@@ -132,16 +110,16 @@ def figure3_data(
             series.append(plotting.XsecSeries(
                 label=f"{exp.name} ({method.upper()})", mass_gev=table["mass_gev"],
                 sigma_pb=table["sigma_pb"], error_pb=table["sigma_error_pb"], method=method,
-                color=COLORS.get(key), experiment=exp.name))
+                color=experiment_color(key), experiment=exp.name, model=model))
     return series
 
 
 def figure3(experiments, masses=None, *, methods=("etl",), **kwargs: Any):
     """Draw Fig. 3 (with an ETL/WW ratio panel when both methods are asked for)."""
     data = figure3_data(experiments, masses, methods=methods, **kwargs)
-    with plotting.paper_style():
-        fig, _ = plotting.make_xsec_figure(data, with_ratio=len(set(methods)) > 1)
-    _relabel_mass_axes(fig, kwargs.get("model", "mcp"))
+    with paper_style():
+        fig, _ = plotting.make_xsec_figure(data, with_ratio=len(set(methods)) > 1,
+                                           model=kwargs.get("model", "mcp"))
     return fig, data
 
 
@@ -177,20 +155,20 @@ def figure4_data(
                       seed=seed, cache=cache, progress=progress, form_factor=form_factor,
                       transport=transport)
         tables.append((key, table))
-        color = COLORS.get(key)
+        color = experiment_color(key)
         channels = list(exp.channels) if model == "mcp" else \
             [c for c in exp.channels if c == "brem"]
         for ch in channels:
-            name = CHANNEL_LABEL[ch] if model == "mcp" else r"$A'\to$ invisible"
             curves.append(plotting.ReachCurve(
-                label=f"{exp.name} {name}", mass_gev=table["mass_gev"],
+                label=f"{exp.name} {channel_label(ch, model)}", mass_gev=table["mass_gev"],
                 epsilon=table[f"epsilon_{ch}"], color=color,
-                linestyle=CHANNEL_STYLE[ch], linewidth=1.0 if len(channels) > 1 else 1.6))
+                linestyle=CHANNEL_STYLE[ch], linewidth=1.0 if len(channels) > 1 else 1.6,
+                model=model))
         if len(channels) > 1:
             curves.append(plotting.ReachCurve(
                 label=f"{exp.name} combined", mass_gev=table["mass_gev"],
                 epsilon=table["epsilon_combined"], color=color, linestyle="-",
-                linewidth=1.8))
+                linewidth=1.8, model=model))
     return tables, curves, limits
 
 
@@ -211,24 +189,13 @@ def figure4(experiments, masses=None, **kwargs: Any):
     """Draw Fig. 4; returns (figure, (tables, curves, limits))."""
     data = figure4_data(experiments, masses, **kwargs)
     _, curves, limits = data
-    with plotting.paper_style():
-        fig, ax = _new_figure((3.4, 3.0))
+    with paper_style():
+        fig, ax = new_figure((3.4, 3.0))
         grid = np.concatenate([t["mass_gev"] for _, t in data[0]])
         lo, hi = float(grid.min()), float(grid.max())
         if hi <= lo:  # a single mass: show a decade around it
             lo, hi = lo / 3.0, hi * 3.0
-        eps = np.concatenate([np.asarray(c.epsilon, float) for c in curves]) if curves \
-            else np.empty(0)
-        eps = eps[np.isfinite(eps) & (eps > 0)]
-        y_lo = 1e-6 if eps.size == 0 else min(1e-6, 10.0 ** np.floor(np.log10(eps.min() / 2)))
-        plotting.plot_reach(curves, limits, ax=ax, xlim=(lo, hi), ylim=(y_lo, 1.0))
-    _relabel_mass_axes(fig, kwargs.get("model", "mcp"))
+        # the x axis spans the computed masses; the ε axis follows the curves (data_ylim)
+        plotting.plot_reach(curves, limits, ax=ax, xlim=(lo, hi),
+                            model=kwargs.get("model", "mcp"))
     return fig, data
-
-
-def _new_figure(size: tuple[float, float] = (3.4, 2.8)):
-    """A column-width figure without pyplot's global state."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=size, layout="constrained")
-    return fig, fig.add_subplot()
