@@ -336,7 +336,8 @@ def _partial_then(exc):
 
 @pytest.mark.parametrize("exc", [OSError(28, "No space left on device"), KeyboardInterrupt()])
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(exc, tmp_path, monkeypatch, sample):
-    import millicharge.events.generate as generate
+    import millicharge.events.lhe as lhe
+    from millicharge.core.errors import InputError
     from millicharge.plots.plotting import save_figure
 
     for name in ("r.csv", "f.png", "e.lhe", "e.lhe.gz", "g.parquet"):
@@ -347,10 +348,10 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(exc, tmp_path, monk
     with pytest.raises(type(exc)):
         save_figure(fig, tmp_path / "f.png")
 
-    monkeypatch.setattr(generate, "_write_stream", lambda s, fh: _partial_then(exc)(fh))
+    monkeypatch.setattr(lhe, "_write_stream", lambda s, fh: _partial_then(exc)(fh))
     for name in ("e.lhe", "e.lhe.gz"):
-        with pytest.raises((type(exc), generate.InputError)):
-            generate.write_lhe(sample, tmp_path / name)
+        with pytest.raises((type(exc), InputError)):
+            lhe.write_lhe(sample, tmp_path / name)
 
     import millicharge.core.atomic as atomic
 

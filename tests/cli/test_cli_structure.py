@@ -192,3 +192,24 @@ def test_generate_refuses_bad_window_or_precision_in_one_line(generator, tmp_pat
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith("Error: ")
     assert generator == {}  # refused before anything was generated
+
+
+def test_generate_writes_the_requested_window(tmp_path):
+    """End to end: the file states the window asked for, not the experiment's (x_min 0.5)."""
+    path = tmp_path / "w.lhe"
+    result = CliRunner().invoke(main, ["generate", "-e", "na64mu", "--mass", "0.1", "--events",
+                                       "5", "-o", str(path), "--x-min", "0.7", "--x-max",
+                                       "0.9", "--precision", "0.05"])
+    assert result.exit_code == 0, result.output
+    text = path.read_text()
+    assert "x_min = 0.7" in text and "x_max = 0.9" in text
+    assert text.count("<event>") == 5
+
+
+@pytest.mark.parametrize("bad", [["--precision", "0.5"], ["--x-min", "0.9", "--x-max", "0.8"],
+                                 ["--x-min", "1.5"]])
+def test_generate_window_refused_by_the_generator_in_one_line(tmp_path, bad):
+    result = CliRunner().invoke(main, [*GENERATE, "-o", str(tmp_path / "a.lhe"), *bad])
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("Error: ")
+    assert list(tmp_path.iterdir()) == []

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from millicharge.cli.options import (
@@ -25,23 +23,6 @@ from millicharge.core.errors import InputError
 __all__ = ["generate"]
 
 
-def _check_supported(generator: Any, keywords: dict[str, Any]) -> None:
-    """One line, not a traceback, when the event generator does not take a keyword yet.
-
-    Transitional: ``x_min``, ``x_max`` and ``precision`` are being added to
-    :func:`millicharge.events.generate.generate_events`; once it takes them this check
-    passes always and can go."""
-    import inspect
-
-    parameters = inspect.signature(generator).parameters
-    takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
-    for key in keywords:
-        if key not in parameters and not takes_any:
-            option = "--" + key.replace("_", "-")
-            raise InputError(f"{option} is not supported by this version's event generator: "
-                             f"drop {option}")
-
-
 @click.command()
 @experiment_option()
 @masses_option(help="m_χ (or m_A') in GeV: one value (--mass is an alias).")
@@ -57,8 +38,8 @@ def _check_supported(generator: Any, keywords: dict[str, Any]) -> None:
 @click.option("--x-max", type=float, default=None,
               help="Upper edge of x (default: the experiment's).")
 @click.option("--precision", type=POSITIVE_FLOAT, default=None,
-              help="Target relative MC error of the file's σ (default: the generator's fixed "
-                   "number of VEGAS points).")
+              help="Target relative MC error of the file's σ, at most 0.1 (adds sampling "
+                   "passes; default: σ from the passes the events needed).")
 @form_factor_option(None)
 @no_progress_option(help="Accepted for a uniform grammar: generate shows no progress bar.")
 @cite_option()
@@ -74,13 +55,10 @@ def generate(experiment, masses, n_events, output, seed, model, epsilon, x_min, 
         raise InputError(f"generate takes one mass, got {len(values)}: run it once per mass")
     mass = float(values[0])
     check_output_path(output, suffixes=LHE_SUFFIXES, inputs=[experiment], what="--output")
-    window: dict[str, Any] = {k: v for k, v in
-                              (("x_min", x_min), ("x_max", x_max), ("precision", precision))
-                              if v is not None}
-    _check_supported(generate_events, window)
     start = time.perf_counter()
     sample = generate_events(experiment, mass, n_events, model=model, epsilon=epsilon,
-                             seed=seed, form_factor=form_factor, **window)
+                             x_min=x_min, x_max=x_max, precision=precision, seed=seed,
+                             form_factor=form_factor)
     path = write_lhe(sample, output)
     rate = sample.n_events / (time.perf_counter() - start)
     click.echo(
