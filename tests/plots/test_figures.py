@@ -8,10 +8,10 @@ import io
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from matplotlib.colors import to_rgba
 
 import millicharge as mc
 from millicharge.cli.main import main
-from millicharge.limits.reach import reach
 from millicharge.plots.figures import figure2, figure3, figure4
 
 
@@ -19,12 +19,21 @@ def test_figure4_plots_the_reach_it_computed():
     fig, (tables, _, limits) = figure4(["na64mu", "ldmx"], [0.01, 0.1, 0.3], method="ww")
     ax = fig.axes[0]
     lines = {ln.get_label(): ln for ln in ax.get_lines()}
-    direct = reach("ldmx", [0.01, 0.1, 0.3], method="ww", progress=False)
+    direct = mc.reach("ldmx", [0.01, 0.1, 0.3], method="ww", progress=False)
     np.testing.assert_array_equal(lines["LDMX combined"].get_ydata(),
                                   direct["epsilon_combined"])
     np.testing.assert_array_equal(lines["NA64mu brem"].get_xdata(), [0.01, 0.1, 0.3])
     assert {c.key for c in limits} >= {"LSND", "SLAC-mQ", "BEBC"}
     assert [k for k, _ in tables] == ["na64mu", "ldmx"]
+
+
+def test_figure4_colours_one_per_experiment_and_labels_from_the_model():
+    fig, _ = figure4(["ldmx", "na64mu-100"], [0.1, 0.3], method="ww", model="dark-photon")
+    ax = fig.axes[0]
+    colours = {ln.get_label(): to_rgba(ln.get_color()) for ln in ax.get_lines() if "A'" in
+               ln.get_label()}
+    assert len(colours) == 2 and len(set(colours.values())) == 2  # na64mu-100 has its own
+    assert ax.get_xlabel() == r"$m_{A'}$ [GeV]"
 
 
 def test_figure3_ratio_panel_and_data():
@@ -35,6 +44,7 @@ def test_figure3_ratio_panel_and_data():
     ratio = fig.axes[1].get_lines()[0].get_ydata()
     np.testing.assert_allclose(ratio, np.asarray(etl.sigma_pb) / np.asarray(ww.sigma_pb))
     assert np.all(np.abs(ratio - 1) < 0.05)  # muons: ETL ≈ WW
+    assert fig.axes[1].get_xlabel() == r"$m_\chi$ [GeV]"
 
 
 def test_figure2_spectra_in_the_signal_box():
@@ -44,6 +54,9 @@ def test_figure2_spectra_in_the_signal_box():
     np.testing.assert_allclose(line.get_xdata(), s.x * 8.0)
     np.testing.assert_allclose(line.get_ydata(), s.dsigma_dx_pb / 8.0)
     assert np.all(s.x >= 0.7)
+    fig, _ = figure2("ldmx", [0.05], points=4, method="ww", model="dark-photon")
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
+        "$m_{A'}$ = 50 MeV"]
 
 
 @pytest.mark.parametrize("ext", ["png", "pdf", "svg"])
