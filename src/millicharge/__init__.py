@@ -2,6 +2,11 @@
 
 The heavy parts (numba kernels, scipy, vegas) load only when a name that needs them is
 first used, so ``import millicharge`` and ``millicharge --help`` stay fast (PEP 562).
+
+:func:`cross_section`, :func:`spectrum` and :func:`reach` are the facades of
+:mod:`millicharge.running.api`: mass lists, the on-disk cache (on by default) and parallel
+execution through a :class:`Runner`. The pure one-mass physics is
+:mod:`millicharge.xsec.api`.
 """
 
 from __future__ import annotations
@@ -14,18 +19,20 @@ from millicharge.core.errors import InputError
 
 if TYPE_CHECKING:  # for type checkers and IDEs only; nothing heavy is imported at run time
     from millicharge.core.results import CrossSection, Spectrum
-    from millicharge.limits.reach import ReachTable, reach
+    from millicharge.limits.reach import ReachTable
+    from millicharge.running.api import cross_section, reach, spectrum
+    from millicharge.running.runner import Runner
     from millicharge.target.materials import Material, get_material
-    from millicharge.xsec.api import cross_section, spectrum
 
 #: public name -> module that defines it (imported on first access)
 _LAZY: dict[str, str] = {
-    "cross_section": "millicharge.xsec.api",
-    "spectrum": "millicharge.xsec.api",
+    "cross_section": "millicharge.running.api",
+    "spectrum": "millicharge.running.api",
+    "reach": "millicharge.running.api",
+    "Runner": "millicharge.running.runner",
     "Material": "millicharge.target.materials",
     "get_material": "millicharge.target.materials",
     "ReachTable": "millicharge.limits.reach",
-    "reach": "millicharge.limits.reach",
     "CrossSection": "millicharge.core.results",
     "Spectrum": "millicharge.core.results",
 }
@@ -35,6 +42,7 @@ __all__ = [
     "InputError",
     "Material",
     "ReachTable",
+    "Runner",
     "Spectrum",
     "__version__",
     "cross_section",

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from millicharge import cross_section, spectrum
+from millicharge import Runner, cross_section, reach, spectrum
 from millicharge.core.errors import InputError
 from millicharge.events.generate import generate_events
-from millicharge.limits.reach import ReachTable, reach
+from millicharge.limits.reach import ReachTable
 from millicharge.running.grid import make_grid, scan
 
 pd = pytest.importorskip("pandas")
@@ -205,7 +205,7 @@ def test_to_pandas_without_pandas(monkeypatch: pytest.MonkeyPatch, xsecs: list) 
 @pytest.mark.parametrize("method", ["ww", "etl"])
 def test_mass_list_equals_scalar_calls(method: str) -> None:
     masses = [0.01, 0.1]
-    kw = dict(method=method, precision=1e-2, seed=3)
+    kw = dict(method=method, precision=1e-2, seed=3, cache=False)
     many = cross_section("mu", 160, "Pb", np.array(masses), 0.5, progress=False, **kw)
     assert isinstance(many, list) and len(many) == 2
     for m, r in zip(masses, many, strict=True):
@@ -229,8 +229,9 @@ def test_mass_list_serial_backend_and_cache(tmp_path: Path,
 def test_mass_list_bad_input() -> None:
     with pytest.raises(InputError, match=r"^mass must be"):
         cross_section("mu", 160, "Pb", [], 0.5, method="ww")
-    with pytest.raises(InputError, match="lookup_only"):
-        cross_section("mu", 160, "Pb", [0.1], 0.5, method="ww", lookup_only=True)
+    with pytest.raises(InputError, match="pass either runner= or cache, not both"):
+        cross_section("mu", 160, "Pb", [0.1], 0.5, method="ww", cache=False,
+                      runner=Runner())
     with pytest.raises(InputError):  # checked before any work: 200 GeV is above threshold
         cross_section("mu", 160, "Pb", [0.1, 200.0], 0.5, method="ww", progress=False)
 

@@ -8,9 +8,13 @@ import numpy as np
 import pytest
 
 import millicharge as mc
-from millicharge.limits.reach import parse_masses, reach
+from millicharge.limits import reach as pure
+from millicharge.limits.reach import parse_masses
 from millicharge.running import cache
+from millicharge.running.api import reach
 from millicharge.running.executors import evaluate
+from millicharge.running.runner import Runner
+from millicharge.xsec.jobs import CrossSectionJob
 
 
 def test_reach_columns_and_limits_follow_from_yields():
@@ -42,7 +46,7 @@ def test_cl_and_background_raise_the_limit():
 
 
 def test_serial_and_processes_give_identical_results():
-    jobs = [dict(beam="e", energy=8.0, target="Al", mass=m, x_min=0.7, precision=3e-2)
+    jobs = [CrossSectionJob.make("e", 8.0, "Al", m, 0.7, precision=3e-2)
             for m in (0.05, 0.2, 0.6)]
     serial = evaluate(jobs, backend="serial", cache=False, progress=False)
     parallel = evaluate(jobs, backend="processes", workers=2, cache=False, progress=False)
@@ -51,13 +55,35 @@ def test_serial_and_processes_give_identical_results():
 
 
 def test_scan_resumes_from_cache_without_recomputing():
-    jobs = [dict(beam="mu", energy=160.0, target="Pb", mass=m, x_min=0.5, precision=3e-2)
+    jobs = [CrossSectionJob.make("mu", 160.0, "Pb", m, 0.5, precision=3e-2)
             for m in (0.1, 0.5)]
     evaluate(jobs[:1], backend="serial", progress=False)  # "interrupted" after one point
     assert cache.stats()["entries"] == 1
     again = evaluate(jobs, backend="serial", progress=False)
     assert cache.stats()["entries"] == 2
-    assert again[0].sigma_pb == mc.cross_section(**jobs[0], lookup_only=True).sigma_pb
+    assert again[0].cached and not again[1].cached
+    assert again[0].sigma_pb == Runner().lookup(jobs[0]).sigma_pb
+
+
+def test_reach_takes_an_injected_evaluator_and_its_default_is_serial_and_uncached():
+    """The physics runs its cross sections through the evaluator it is given (the facade
+    passes a Runner); without one it computes them here and caches nothing."""
+    seen = []
+
+    def evaluator(jobs):
+        seen.extend(jobs)
+        return [job.compute() for job in jobs]
+
+    injected = pure.reach("na64mu", [0.05, 0.1], method="ww", evaluator=evaluator)
+    assert [j.mass for j in seen] == [0.05, 0.1]
+    assert all(isinstance(j, CrossSectionJob) and j.method == "ww" for j in seen)
+    default = pure.reach("na64mu", [0.05, 0.1], method="ww")
+    assert cache.stats()["entries"] == 0
+    facade = reach("na64mu", [0.05, 0.1], method="ww", backend="serial", progress=False)
+    assert cache.stats()["entries"] == 2  # the facade caches by default
+    for t in (default, facade):
+        assert t["sigma_pb"].tolist() == injected["sigma_pb"].tolist()
+        assert t["epsilon_combined"].tolist() == injected["epsilon_combined"].tolist()
 
 
 def test_paper_headline_numbers():

@@ -19,13 +19,20 @@ from millicharge.cli.main import main
 from millicharge.core import atomic
 from millicharge.core.results import CrossSection
 from millicharge.running import cache
-from millicharge.xsec import api as xsec_api
+from millicharge.running.runner import Runner
+from millicharge.xsec import etl
+from millicharge.xsec.jobs import CrossSectionJob
 
 WW = ("mu", 160.0, "Pb", 0.1, 0.5)  # a fast deterministic point (WW quadrature)
 
 
 def _ww(**kw):
     return mc.cross_section(*WW, method="ww", **kw)
+
+
+def _lookup(*args, **kw):
+    """The cached result of a point, without computing anything (None if absent)."""
+    return Runner().lookup(CrossSectionJob.make(*args, **kw))
 
 
 def _entries() -> list[Path]:
@@ -53,13 +60,13 @@ def count_ww(monkeypatch):
 
 def test_cache_round_trip_and_key_sensitivity(monkeypatch):
     calls = []
-    real = xsec_api.etl.integrate
+    real = etl.integrate
 
     def counting(*a, **k):
         calls.append(1)
         return real(*a, **k)
 
-    monkeypatch.setattr(xsec_api.etl, "integrate", counting)
+    monkeypatch.setattr(etl, "integrate", counting)
     args = ("e", 8.0, "Al", 0.2, 0.7)
     a = mc.cross_section(*args, precision=2e-2, cache=True)
     b = mc.cross_section(*args, precision=2e-2, cache=True, epsilon=1e-3)
@@ -70,8 +77,9 @@ def test_cache_round_trip_and_key_sensitivity(monkeypatch):
     mc.cross_section("e", 8.0, "Al", 0.2, 0.75, precision=2e-2, cache=True)  # other x_min
     assert len(calls) == 3
     assert cache.stats()["entries"] == 3
-    assert mc.cross_section(*args, precision=2e-2, lookup_only=True).sigma_pb == a.sigma_pb
-    assert mc.cross_section(*args, precision=1e-2, lookup_only=True) is None
+    assert _lookup(*args, precision=2e-2).sigma_pb == a.sigma_pb
+    assert _lookup(*args, precision=1e-2) is None
+    assert len(calls) == 3  # a lookup computes nothing
     assert cache.clear() == 3
     assert cache.stats()["entries"] == 0
 
@@ -98,13 +106,13 @@ def test_stored_value_is_bit_identical():
 
 def test_spectrum_points_are_cached(monkeypatch):
     calls = []
-    real = xsec_api.etl.integrate
+    real = etl.integrate
 
     def counting(*a, **k):
         calls.append(1)
         return real(*a, **k)
 
-    monkeypatch.setattr(xsec_api.etl, "integrate", counting)
+    monkeypatch.setattr(etl, "integrate", counting)
     args = ("e", 8.0, "Al", 0.2, [0.5, 0.8])
     a = mc.spectrum(*args, precision=3e-2, cache=True)
     b = mc.spectrum(*args, precision=3e-2, cache=True)
@@ -129,9 +137,9 @@ def test_fingerprint_is_stable_and_in_the_key():
 
 def test_fingerprint_change_misses_a_stored_entry(monkeypatch, count_ww):
     first = _ww(cache=True)
-    assert _ww(lookup_only=True) is not None
+    assert _lookup(*WW, method="ww") is not None
     monkeypatch.setattr(cache, "engine_fingerprint", lambda: "0" * 64)  # another engine
-    assert _ww(lookup_only=True) is None
+    assert _lookup(*WW, method="ww") is None
     again = _ww(cache=True)
     assert not again.cached and len(count_ww) == 2
     assert again.sigma_pb == first.sigma_pb  # same code really: same number
@@ -345,15 +353,16 @@ def test_damaged_spectrum_point_is_recomputed(monkeypatch):
 
 
 def test_remember_overwrites_a_damaged_entry():
-    job = {"beam": "mu", "energy": 160.0, "target": "Pb", "mass": 0.1, "x_min": 0.5,
-           "method": "ww"}
-    result = mc.cross_section(**job)
-    assert xsec_api.remember(job, result)
-    assert not xsec_api.remember(job, result)
+    job = CrossSectionJob.make("mu", 160.0, "Pb", 0.1, 0.5, method="ww")
+    result = job.compute()
+    runner = Runner()
+    assert runner.remember(job, result)
+    assert not runner.remember(job, result)
     _only_entry().write_text('{"sigma_pb": NaN}')
     with pytest.warns(cache.CacheWarning, match="damaged"):
-        assert xsec_api.remember(job, result)
-    assert mc.cross_section(**job, lookup_only=True).sigma_pb == result.sigma_pb
+        assert runner.remember(job, result)
+    assert runner.lookup(job).sigma_pb == result.sigma_pb
+    assert not Runner(cache=False).remember(job, result)  # the cache off: nothing written
 
 
 # ---------------------------------------------------------------- unwritable cache
@@ -370,7 +379,7 @@ def unwritable(request, tmp_path, monkeypatch):
 
 
 def test_unwritable_cache_still_returns_the_result(unwritable, count_ww):
-    plain = _ww()
+    plain = _ww(cache=False)
     with pytest.warns(cache.CacheWarning, match="caching is off") as seen:
         r = _ww(cache=True)
         r2 = _ww(cache=True)

@@ -21,11 +21,11 @@ from millicharge import InputError
 from millicharge.running import cache
 from millicharge.running.executors import evaluate
 from millicharge.running.grid import make_grid, scan
+from millicharge.xsec.jobs import CrossSectionJob
 
 
 def _jobs(masses):
-    return [dict(beam="e", energy=8.0, target="Al", mass=m, x_min=0.7, precision=3e-2)
-            for m in masses]
+    return [CrossSectionJob.make("e", 8.0, "Al", m, 0.7, precision=3e-2) for m in masses]
 
 
 def _numbers(results):
@@ -153,7 +153,7 @@ def test_bad_backend_options(kwargs, message):
 
 def test_reach_runs_on_a_dask_scheduler():
     """`reach(..., scheduler=...)` sends its cross sections to the cluster: same numbers."""
-    from millicharge.limits.reach import reach
+    from millicharge import reach
 
     serial = reach("na64mu", [0.05, 0.3], precision=3e-2, backend="serial", cache=False,
                    progress=False)

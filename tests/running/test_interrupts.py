@@ -8,6 +8,7 @@ psutil comes with dask.distributed (a test dependency).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import signal
@@ -264,13 +265,25 @@ def test_cli_refuses_a_huge_grid_in_one_line(tmp_path):
 
 
 def _jobs(masses, precision=3e-2):
-    return [dict(beam="e", energy=8.0, target="Al", mass=m, x_min=0.7, precision=precision)
+    from millicharge.xsec.jobs import CrossSectionJob
+
+    return [CrossSectionJob.make("e", 8.0, "Al", m, 0.7, precision=precision)
             for m in masses]
 
 
-def test_an_error_in_a_worker_is_raised_as_is_and_no_worker_survives():
+def test_an_error_in_a_worker_is_raised_as_is_and_no_worker_survives(monkeypatch):
+    from millicharge.xsec import etl
+
+    real = etl.integrate
+
+    def failing(f, dim, **kw):  # the forked workers inherit it
+        if kw.get("seed") == 7:
+            raise InputError("the integrand of point 3 failed")
+        return real(f, dim, **kw)
+
+    monkeypatch.setattr(etl, "integrate", failing)
     jobs = _jobs([0.05, 0.1])
-    jobs.append(dict(jobs[0], beam="tau"))
+    jobs.append(dataclasses.replace(jobs[0], seed=7))
     before = {c.pid for c in psutil.Process().children(recursive=True)}  # e.g. dask's helpers
     with pytest.raises(InputError) as info:
         evaluate(jobs, backend="processes", workers=2, cache=False, progress=False)

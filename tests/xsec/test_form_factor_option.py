@@ -28,8 +28,9 @@ from millicharge.experiments.config import load_experiment
 from millicharge.plots.figures import figure3_data
 from millicharge.running import cache
 from millicharge.running.grid import COLUMNS, make_grid, scan
+from millicharge.running.runner import Runner
 from millicharge.target.materials import get_material
-from millicharge.xsec.api import remember
+from millicharge.xsec.jobs import CrossSectionJob
 
 BOTH = "elastic+inelastic"
 Z_AL = 13
@@ -59,6 +60,13 @@ def _ww(mass: float = 0.01, form_factor: str = "elastic", **kw) -> mc.CrossSecti
     beam, energy, target, _, x_min = POINT
     return mc.cross_section(beam, energy, target, mass, x_min, method="ww",
                             form_factor=form_factor, **kw)
+
+
+def _lookup(mass: float = 0.01, form_factor: str = "elastic") -> mc.CrossSection | None:
+    """The cached WW result at POINT, without computing anything (None if absent)."""
+    beam, energy, target, _, x_min = POINT
+    return Runner().lookup(CrossSectionJob.make(beam, energy, target, mass, x_min,
+                                                method="ww", form_factor=form_factor))
 
 
 def _assert_one_over_z(both: float, elastic: float) -> None:
@@ -114,10 +122,12 @@ def test_api_spectrum_etl_and_ww():
 
 def test_inelastic_cites_tsai_and_bjorken_elastic_does_not():
     citations.reset()
-    _ww()
+    el = _ww()
     assert "tsai1974" not in citations.used() and "bjorken2009" not in citations.used()
-    _ww(form_factor=BOTH)
+    both = _ww(form_factor=BOTH)
     assert {"tsai1974", "bjorken2009"} <= set(citations.used())
+    assert el.citations == ("gninenko2025", "kim-tsai1973")  # carried by the result
+    assert both.citations == ("gninenko2025", "kim-tsai1973", "tsai1974", "bjorken2009")
 
 
 # ------------------------------------------------------------------------------ cache
@@ -127,8 +137,8 @@ def test_cache_entries_of_the_two_options_differ():
     el = _ww(cache=True)
     both = _ww(form_factor=BOTH, cache=True)
     assert len(list(cache.cache_dir().glob("*/*.json"))) == 2
-    el2 = _ww(lookup_only=True)
-    both2 = _ww(form_factor=BOTH, lookup_only=True)
+    el2 = _lookup()
+    both2 = _lookup(form_factor=BOTH)
     assert el2.cached and both2.cached
     assert (el2.sigma_pb, el2.form_factor) == (el.sigma_pb, "elastic")
     assert (both2.sigma_pb, both2.form_factor) == (both.sigma_pb, BOTH)
@@ -145,18 +155,17 @@ def test_elastic_key_is_the_key_from_before_the_option():
     }
     record = dataclasses.replace(_ww(), sigma_pb=123.0).to_dict()
     assert cache.store(cache.cache_key(old_inputs), record)
-    served = _ww(lookup_only=True)
+    served = _lookup()
     assert served is not None and served.sigma_pb == 123.0 and served.cached
-    assert _ww(form_factor=BOTH, lookup_only=True) is None  # another key
+    assert _lookup(form_factor=BOTH) is None  # another key
 
 
 def test_remember_stores_under_the_options_key():
-    job = dict(beam="e", energy=8.0, target="Al", mass=0.01, x_min=0.7, method="ww",
-               form_factor=BOTH)
-    result = mc.cross_section(**job)
-    assert remember(job, result)
-    assert _ww(form_factor=BOTH, lookup_only=True).sigma_pb == result.sigma_pb
-    assert _ww(lookup_only=True) is None
+    job = CrossSectionJob.make("e", 8.0, "Al", 0.01, 0.7, method="ww", form_factor=BOTH)
+    result = job.compute()
+    assert Runner().remember(job, result)
+    assert _lookup(form_factor=BOTH).sigma_pb == result.sigma_pb
+    assert _lookup() is None
 
 
 def test_damaged_form_factor_in_a_cache_record_is_recomputed():

@@ -1,17 +1,37 @@
-"""References used by a run, so every result can list what it rests on (cf. flavio).
+"""The BibTeX registry, and the reference keys each kind of result rests on (cf. flavio).
 
-Functions that implement a published formula call :func:`cite` with its key;
-``millicharge … --cite`` prints the BibTeX of everything cited.
+Results carry their references: :class:`~millicharge.core.results.CrossSection`,
+:class:`~millicharge.core.results.Spectrum`, the reach and scan tables have a
+``citations`` tuple of keys of :data:`BIBTEX`, derived from what they were computed with
+(method, form factor, statistics, transport), so a result from a worker process or a dask
+cluster carries its own. :func:`collect` gathers the keys of several results and
+:func:`bibtex` prints them:
 
-    >>> reset(); cite("gninenko2025"); used()
-    ['gninenko2025']
+    >>> collect(*[type("R", (), {"citations": k})() for k in (("a", "b"), ("b", "c"))])
+    ['a', 'b', 'c']
+    >>> cross_section_keys("ww", "elastic")
+    ('gninenko2025', 'kim-tsai1973')
+
+:func:`cite`, :func:`used` and :func:`reset` keep a run-wide list for the command line's
+``--cite``; the running layer records the keys of the results it returns there.
 """
 
 from __future__ import annotations
 
 from millicharge._version import __version__
 
-__all__ = ["BIBTEX", "SOFTWARE_KEYS", "bibtex", "cite", "reset", "used"]
+__all__ = [
+    "BIBTEX",
+    "SHOWER_KEYS",
+    "SOFTWARE_KEYS",
+    "STATISTICS_KEYS",
+    "bibtex",
+    "cite",
+    "collect",
+    "cross_section_keys",
+    "reset",
+    "used",
+]
 
 BIBTEX: dict[str, str] = {
     "millicharge2026": """@software{millicharge2026,
@@ -83,11 +103,50 @@ BIBTEX: dict[str, str] = {
 SOFTWARE_KEYS: tuple[str, ...] = ("millicharge2026", "gninenko2025")
 """The software itself and the paper it reproduces: cite both whenever it is used."""
 
+METHOD_KEYS: dict[str, str] = {"etl": "lepage2021", "ww": "kim-tsai1973"}
+"""The reference of each cross-section method: VEGAS for the exact tree level (ETL), the
+improved Weizsäcker–Williams approximation (WW)."""
+
+INELASTIC_KEYS: tuple[str, ...] = ("tsai1974", "bjorken2009")
+"""The inelastic atomic form factor (``form_factor="elastic+inelastic"``)."""
+
+STATISTICS_KEYS: tuple[str, ...] = ("cousins-highland1992", "cousins2008")
+"""Upper limits with the background uncertainty marginalised
+(:mod:`millicharge.limits.statistics`)."""
+
+SHOWER_KEYS: tuple[str, ...] = ("rossi1941", "tsai1974")
+"""The electron shower's track length (:mod:`millicharge.transport.shower`)."""
+
+
+def cross_section_keys(method: str, form_factor: str = "elastic") -> tuple[str, ...]:
+    """The references of a cross section computed with ``method`` and ``form_factor``."""
+    keys = ["gninenko2025"]
+    if str(method) in METHOD_KEYS:
+        keys.append(METHOD_KEYS[str(method)])
+    if str(form_factor) == "elastic+inelastic":
+        keys += INELASTIC_KEYS
+    return tuple(keys)
+
+
+def collect(*results: object) -> list[str]:
+    """The ``citations`` of ``results`` (anything with that attribute, or lists of such),
+    each key once, in order of first appearance."""
+    out: list[str] = []
+    for result in results:
+        items = result if isinstance(result, list | tuple) else [result]
+        for item in items:
+            for key in getattr(item, "citations", ()):
+                if key not in out:
+                    out.append(key)
+    return out
+
+
 _used: list[str] = []
 
 
 def cite(*keys: str) -> None:
-    """Record that the current computation uses the references ``keys``."""
+    """Record the references ``keys`` in the run-wide list (for the command line's
+    ``--cite``; results carry their own ``citations``)."""
     for key in keys:
         if key not in BIBTEX:
             raise KeyError(f"no reference {key!r} in the citation registry")

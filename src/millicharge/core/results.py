@@ -15,12 +15,13 @@ import html
 import io
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from millicharge.core.citations import cross_section_keys
 from millicharge.core.errors import InputError
 
 __all__ = ["CrossSection", "Spectrum"]
@@ -128,7 +129,9 @@ class CrossSection:
     reports it too) and ``cached`` says whether this result was read from the cache;
     neither takes part in ``==``. ``form_factor`` is the atomic form factor used
     (``"elastic"``, paper Eq. 10, or ``"elastic+inelastic"``;
-    :mod:`millicharge.target.formfactors`).
+    :mod:`millicharge.target.formfactors`). ``citations`` are the keys (in
+    :data:`millicharge.core.citations.BIBTEX`) of what the number rests on, derived from
+    the method and form factor, so a result computed anywhere carries its own.
     """
 
     sigma_pb: float
@@ -154,6 +157,17 @@ class CrossSection:
     @property
     def relative_error(self) -> float:
         return self.error_pb / self.sigma_pb if self.sigma_pb else float("inf")
+
+    @property
+    def citations(self) -> tuple[str, ...]:
+        """Reference keys of the method and form factor used."""
+        return cross_section_keys(self.method, self.form_factor)
+
+    def with_epsilon(self, epsilon: float) -> CrossSection:
+        """The same result at another ε: σ ∝ ε² (paper Eq. 4), rescaled from this one."""
+        eps2 = epsilon**2 / self.epsilon**2
+        return replace(self, sigma_pb=self.sigma_pb * eps2, error_pb=self.error_pb * eps2,
+                       epsilon=epsilon)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -201,6 +215,11 @@ class Spectrum:
 
     #: Columns of :meth:`to_pandas` / :meth:`to_csv`.
     COLUMNS = ("x", "dsigma_dx_pb", "error_pb")
+
+    @property
+    def citations(self) -> tuple[str, ...]:
+        """Reference keys of the method and form factor used."""
+        return cross_section_keys(self.method, self.form_factor)
 
     def rows(self) -> list[dict]:
         """One ``{x, dsigma_dx_pb, error_pb}`` dict per point."""

@@ -88,6 +88,7 @@ from millicharge.experiments.config import Experiment
 from millicharge.kinematics.process import Process
 from millicharge.target.formfactors import check_form_factor
 from millicharge.xsec.etl import x_limits
+from millicharge.xsec.jobs import CrossSectionJob, Evaluator, evaluate_serially
 
 __all__ = [
     "ShowerCrossSections",
@@ -133,9 +134,9 @@ def local_window(experiment: Experiment, z: float) -> tuple[float, float, float]
 
 def _node_jobs(experiment: Experiment, mass: float, method: str, model: str,
                precision: float, seed: int, form_factor: str = "elastic",
-               ) -> list[tuple[dict[str, Any] | None, float]]:
+               ) -> list[tuple[CrossSectionJob | None, float]]:
     """One cross-section job (or None where closed) and its weight/L_T per depth node."""
-    out: list[tuple[dict[str, Any] | None, float]] = []
+    out: list[tuple[CrossSectionJob | None, float]] = []
     z, w = depth_nodes(experiment)
     for zi, wi in zip(z, w, strict=True):
         energy, lo, hi = local_window(experiment, float(zi))
@@ -153,12 +154,12 @@ def _node_jobs(experiment: Experiment, mass: float, method: str, model: str,
 
 
 def _job(experiment: Experiment, energy: float, mass: float, x_min: float, x_max: float,
-         method: str, model: str, precision: float, seed: int, form_factor: str | None,
-         ) -> dict:
-    """Keyword arguments of one ordinary cross section at a depth or shower node."""
-    return dict(beam=experiment.beam, energy=energy, target=experiment.material, mass=mass,
-                x_min=x_min, x_max=x_max, method=method, model=model, precision=precision,
-                seed=seed, form_factor=form_factor)
+         method: str, model: str, precision: float, seed: int, form_factor: str,
+         ) -> CrossSectionJob:
+    """One ordinary cross section at a depth or shower node."""
+    return CrossSectionJob.make(experiment.beam, energy, experiment.material, mass, x_min,
+                                x_max, method=method, model=model, precision=precision,
+                                seed=seed, form_factor=form_factor)
 
 
 def brem_cross_sections(
@@ -169,23 +170,19 @@ def brem_cross_sections(
     model: str = "mcp",
     precision: float = 5e-3,
     seed: int = 0,
-    backend: str | None = "processes",
-    workers: int | None = None,
-    cache: bool = True,
-    progress: bool = False,
-    scheduler: str | None = None,
     form_factor: str | None = None,
+    evaluator: Evaluator | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Depth-averaged σ̄(m) in pb (ε = 1) and its error, for Eq. (4) with L_T unchanged.
 
     σ̄ = Σ_i (w_i / L_T) σ(E(z_i); x_lo(z_i), x_hi(z_i)). The nodes share one seed, so
     their Monte Carlo errors are correlated; the error is added linearly (conservative).
     With ``energy_loss = "none"`` every node equals the nominal σ and σ̄ = σ(E₀).
-    ``form_factor`` None takes the experiment's (``[target] form_factor``).
+    ``form_factor`` None takes the experiment's (``[target] form_factor``). ``evaluator``
+    computes the cross sections (an :data:`~millicharge.xsec.jobs.Evaluator`; None: each
+    here, without the cache; :func:`millicharge.reach` passes its runner).
     """
-    from millicharge.running.executors import evaluate
-
-    jobs: list[dict[str, Any]] = []
+    jobs: list[CrossSectionJob] = []
     where: list[tuple[int, float]] = []
     masses = validation.real_array("masses", masses, "real masses in GeV")
     form = str(check_form_factor(experiment.form_factor if form_factor is None
@@ -196,8 +193,7 @@ def brem_cross_sections(
             if job is not None:
                 jobs.append(job)
                 where.append((i, weight))
-    results = evaluate(jobs, backend=backend, workers=workers, scheduler=scheduler,
-                       cache=cache, progress=progress, description=f"{experiment.name} σ(z)")
+    results = (evaluate_serially if evaluator is None else evaluator)(jobs)
     sigma = np.zeros(len(masses))
     err = np.zeros(len(masses))
     for (i, weight), r in zip(where, results, strict=True):
@@ -250,7 +246,7 @@ class ShowerCrossSections:
 
 def _shower_jobs(experiment: Experiment, rule: Any, mass: float, method: str, model: str,
                  precision: float, seed: int, form_factor: str,
-                 ) -> list[tuple[int, dict[str, Any]]]:
+                 ) -> list[tuple[int, CrossSectionJob]]:
     """(node index, cross-section job) for each node whose window is open at ``mass``."""
     out = []
     e0 = experiment.energy_gev
@@ -279,27 +275,22 @@ def shower_cross_sections(
     model: str = "mcp",
     precision: float = 5e-3,
     seed: int = 0,
-    backend: str | None = "processes",
-    workers: int | None = None,
-    cache: bool = True,
-    progress: bool = False,
-    scheduler: str | None = None,
     form_factor: str | None = None,
+    evaluator: Evaluator | None = None,
 ) -> ShowerCrossSections:
     """σ_eff(m) in pb (ε = 1) of an electron beam showering in the target (module docstring).
 
-    One ordinary cross section (ETL or WW, cached) per mass and open node of
-    :func:`shower_rule_for`, all in one :func:`millicharge.running.executors.evaluate` call
-    (parallel,
-    resumable); node 0 is the thin-target σ(E₀). Per mass the fold Σ W_k σ_k
+    One ordinary cross section (ETL or WW) per mass and open node of
+    :func:`shower_rule_for`, all in one call of ``evaluator`` (an
+    :data:`~millicharge.xsec.jobs.Evaluator`; None: each here, without the cache;
+    :func:`millicharge.reach` passes its runner: cached, parallel, resumable); node 0 is
+    the thin-target σ(E₀). Per mass the fold Σ W_k σ_k
     (:meth:`millicharge.transport.shower.ShowerRule.fold`) divided by L gives σ_eff, so that paper
     Eq. 4 with L_T unchanged is N = EOT·(ρN_A/A)·X₀·Σ W_k σ_k·ε²η. The nodes share one seed;
     their Monte Carlo errors are added linearly (conservative), and so is the quadrature
-    error. ``form_factor`` None takes the experiment's.
+    error. ``form_factor`` None takes the experiment's. The shower's references are
+    :data:`millicharge.core.citations.SHOWER_KEYS` (carried by the reach table).
     """
-    from millicharge.core.citations import cite
-    from millicharge.running.executors import evaluate
-
     if experiment.beam != "e":
         raise InputError("the shower transport is for electron beams: muons do not shower "
                          "(use energy_loss = 'mean')")
@@ -307,17 +298,14 @@ def shower_cross_sections(
     form = str(check_form_factor(experiment.form_factor if form_factor is None
                                  else form_factor))
     rule = shower_rule_for(experiment)
-    cite("rossi1941", "tsai1974")
-    jobs: list[dict[str, Any]] = []
+    jobs: list[CrossSectionJob] = []
     where: list[tuple[int, int]] = []
     for i, mass in enumerate(masses):
         for k, job in _shower_jobs(experiment, rule, float(mass), method, model, precision,
                                    seed, form):
             jobs.append(job)
             where.append((i, k))
-    results = evaluate(jobs, backend=backend, workers=workers, scheduler=scheduler,
-                       cache=cache, progress=progress,
-                       description=f"{experiment.name} σ(shower)")
+    results = (evaluate_serially if evaluator is None else evaluator)(jobs)
     nodes = rule.weights.size
     vals = np.zeros((len(masses), nodes))
     errs = np.zeros((len(masses), nodes))

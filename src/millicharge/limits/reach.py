@@ -11,6 +11,11 @@ The bremsstrahlung-like σ is the paper's (at E₀ through the whole target), or
 thick target, the muon's depth average (``energy_loss = "mean"``) or the electron shower's
 fold (``[target] transport = "shower"``; :mod:`millicharge.experiments.thick_target`), which enter
 Eq. 4 with L_T unchanged.
+
+The cross sections are computed by the ``evaluator`` passed in (an
+:data:`~millicharge.xsec.jobs.Evaluator`; default: each point here, no cache). The public
+:func:`millicharge.reach` (:mod:`millicharge.running.api`) passes a
+:class:`~millicharge.running.runner.Runner`: the on-disk cache, worker processes or dask.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from millicharge.core import validation
+from millicharge.core.citations import SHOWER_KEYS, STATISTICS_KEYS, cross_section_keys
 from millicharge.core.errors import InputError
 from millicharge.core.results import data_frame, html_table, write_csv
 from millicharge.experiments.config import Experiment, load_experiment
@@ -34,9 +40,9 @@ from millicharge.experiments.mesons import n_signal_meson
 from millicharge.experiments.yields import epsilon_limit, n_signal_brem
 from millicharge.kinematics.process import Process
 from millicharge.limits.statistics import upper_limit
-from millicharge.running.executors import evaluate
 from millicharge.target.formfactors import check_form_factor
 from millicharge.xsec.etl import x_limits
+from millicharge.xsec.jobs import CrossSectionJob, Evaluator, check_method, evaluate_serially
 
 __all__ = [
     "MAX_MASSES",
@@ -124,6 +130,19 @@ class ReachTable:
     def names(self) -> list[str]:
         return list(self.columns)
 
+    @property
+    def citations(self) -> tuple[str, ...]:
+        """Reference keys of what the table rests on (from ``meta``): the cross sections'
+        method and form factor, the marginalised background uncertainty, the shower."""
+        meta = self.meta
+        keys = list(cross_section_keys(meta.get("method", ""),
+                                       meta.get("form_factor", "elastic")))
+        if float(meta.get("background_uncertainty") or 0.0) > 0.0:
+            keys += STATISTICS_KEYS
+        if meta.get("transport") == "shower" and "shower_beta" in meta:
+            keys += SHOWER_KEYS
+        return tuple(dict.fromkeys(keys))
+
     def rows(self) -> list[dict[str, float | None]]:
         """One dict per mass; closed channels are ``None``."""
         out = []
@@ -195,21 +214,18 @@ def reach(
     model: str = "mcp",
     precision: float = 5e-3,
     seed: int = 0,
-    backend: str | None = None,
-    workers: int | None = None,
-    cache: bool = True,
-    progress: bool = True,
     energy_loss: bool | None = None,
-    scheduler: str | None = None,
     form_factor: str | None = None,
     transport: str | None = None,
+    evaluator: Evaluator | None = None,
 ) -> ReachTable:
     """Projected ε_lim(m) of ``experiment`` (name, TOML path or :class:`Experiment`).
 
     ``model="dark-photon"``: ε is the kinetic mixing of an invisible A' of mass m
     (Br(A' → invisible) = 1), same Eq. (4); the meson channels are MCP-only.
-    ``backend``/``workers``/``scheduler``: where the cross sections run (see
-    :func:`millicharge.running.executors.evaluate`; a ``tcp://HOST:PORT`` scheduler means dask).
+    ``evaluator``: computes the cross sections (an :data:`~millicharge.xsec.jobs.Evaluator`;
+    None computes each here, without the cache; :func:`millicharge.reach` passes a
+    :class:`~millicharge.running.runner.Runner`).
     ``energy_loss``: True/False switches the muon's mean energy loss in the target on/off
     (:mod:`millicharge.experiments.thick_target`); None keeps the experiment file's setting.
     ``form_factor``: ``"elastic"`` or ``"elastic+inelastic"``
@@ -233,8 +249,8 @@ def reach(
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     m = default_masses() if masses is None else check_masses(masses)
-    precision, seed = _check_options(method, model, precision, seed, backend, workers,
-                                     scheduler, cache, progress, energy_loss)
+    precision, seed = _check_options(method, model, precision, seed, energy_loss)
+    run = evaluate_serially if evaluator is None else evaluator
     form = str(check_form_factor(exp.form_factor if form_factor is None else form_factor))
     if transport is not None:
         from millicharge.experiments.config import TRANSPORTS
@@ -263,20 +279,17 @@ def reach(
         from millicharge.experiments.thick_target import shower_cross_sections
 
         shower = shower_cross_sections(exp, m, method=method, model=model,
-                                       precision=precision, seed=seed, backend=backend,
-                                       workers=workers, cache=cache, progress=progress,
-                                       scheduler=scheduler, form_factor=form)
+                                       precision=precision, seed=seed, form_factor=form,
+                                       evaluator=run)
         sigma, err = shower.sigma_pb, shower.error_pb
     elif "brem" in channels and exp.energy_loss == "mean":
         from millicharge.experiments.thick_target import brem_cross_sections
 
         sigma, err = brem_cross_sections(exp, m, method=method, model=model,
-                                         precision=precision, seed=seed, backend=backend,
-                                         workers=workers, cache=cache, progress=progress,
-                                         scheduler=scheduler, form_factor=form)
+                                         precision=precision, seed=seed, form_factor=form,
+                                         evaluator=run)
     elif "brem" in channels:
-        sigma, err = _brem_cross_sections(exp, m, method, model, precision, seed, backend,
-                                          workers, cache, progress, scheduler, form)
+        sigma, err = _brem_cross_sections(exp, m, method, model, precision, seed, form, run)
     if "brem" in channels:
         n_brem = np.asarray(n_signal_brem(exp, sigma, mass=m)) * np.ones(n_points)
         cols["sigma_pb"], cols["sigma_error_pb"] = sigma, err
@@ -315,25 +328,10 @@ def reach(
     return ReachTable(experiment=exp.name, columns=cols, meta=meta)
 
 
-def _check_options(method, model, precision, seed, backend, workers, scheduler, cache,
-                   progress, energy_loss) -> tuple[float, int | None]:
+def _check_options(method: str, model: str, precision: float, seed: int | None,
+                   energy_loss: bool | None) -> tuple[float, int | None]:
     """Validate the options of :func:`reach` before any work; (precision, seed)."""
-    from millicharge.running.executors import BACKENDS
-    from millicharge.xsec.api import check_method
-
     precision = check_method(method, model, precision)
-    if backend is not None and (not isinstance(backend, str) or backend not in BACKENDS):
-        raise InputError(f"unknown backend {validation.show(backend)}: allowed are "
-                         f"{', '.join(BACKENDS)}")
-    if workers is not None and (isinstance(workers, bool | np.bool_)
-                                or not isinstance(workers, int | np.integer) or workers < 1):
-        raise InputError(f"workers must be None or an integer ≥ 1, got "
-                         f"{validation.show(workers)}")
-    if scheduler is not None and not isinstance(scheduler, str):
-        raise InputError(f"scheduler must be None or an address tcp://HOST:PORT, got "
-                         f"{validation.show(scheduler)}")
-    validation.flag("cache", cache)
-    validation.flag("progress", progress)
     if energy_loss is not None:
         validation.flag("energy_loss", energy_loss)
     return precision, validation.seed(seed)
@@ -344,8 +342,9 @@ def _eps(n: np.ndarray, s_up: float) -> np.ndarray:
     return np.where(np.isfinite(out), out, np.nan)
 
 
-def _brem_cross_sections(exp, masses, method, model, precision, seed, backend, workers,
-                         cache, progress, scheduler=None, form_factor="elastic"):
+def _brem_cross_sections(exp: Experiment, masses: np.ndarray, method: str, model: str,
+                         precision: float, seed: int | None, form_factor: str,
+                         evaluator: Evaluator) -> tuple[np.ndarray, np.ndarray]:
     """σ(x_min, x_max) at ε = 1 for each open mass; 0 where the channel is closed."""
     sigma = np.zeros(len(masses))
     err = np.zeros(len(masses))
@@ -357,13 +356,12 @@ def _brem_cross_sections(exp, masses, method, model, precision, seed, backend, w
         lo, hi = x_limits(proc, exp.x_min, exp.x_max, model)
         if lo >= hi:
             continue  # the signal window is kinematically closed at this mass
-        jobs.append(dict(beam=exp.beam, energy=exp.energy_gev, target=exp.material,
-                         mass=float(mass), x_min=exp.x_min, x_max=exp.x_max, method=method,
-                         model=model, precision=precision, seed=seed,
-                         form_factor=form_factor))
+        jobs.append(CrossSectionJob.make(
+            exp.beam, exp.energy_gev, exp.material, float(mass), exp.x_min, exp.x_max,
+            method=method, model=model, precision=precision, seed=seed,
+            form_factor=form_factor))
         index.append(i)
-    results = evaluate(jobs, backend=backend, workers=workers, scheduler=scheduler,
-                       cache=cache, progress=progress, description=f"{exp.name} σ")
+    results = evaluator(jobs)
     for i, r in zip(index, results, strict=True):
         sigma[i], err[i] = r.sigma_pb, r.error_pb
     return sigma, err

@@ -1,10 +1,12 @@
 """Evaluate many cross sections: serially, on local processes or on a dask cluster.
 
-Each job is the keyword arguments of :func:`millicharge.cross_section`. Finished points
-are read from the on-disk cache; the rest are computed and every one is written to the
-cache the moment it finishes (atomically), so an interrupted scan, or one that loses a
-worker, resumes where it stopped. Results do not depend on the backend: each point has
-its own seed, and the same seed gives the same bits on any process or host.
+Each job is a :class:`~millicharge.xsec.jobs.CrossSectionJob`. Finished points are read
+from the on-disk cache (:mod:`millicharge.running.store`); the rest are computed (a worker
+only computes) and this process writes every one to the cache the moment its result
+arrives (atomically), so an interrupted scan, or one that loses a worker, resumes where it
+stopped. Results do not depend on the backend: each point has its own seed, and the same
+seed gives the same bits on any process or host. :class:`millicharge.running.runner.Runner`
+holds these settings for the public API.
 
 Backends
 --------
@@ -20,7 +22,7 @@ Backends
     address, a ``LocalCluster`` of ``workers`` processes on this machine. Needs
     ``pip install 'millicharge[dask]'``. Tasks of a lost worker are rescheduled by dask;
     a cluster left with no worker at all fails the scan after ``no_worker_timeout``
-    seconds. Every result is also stored in the cache of the machine running the scan.
+    seconds. Every result is stored in the cache of the machine running the scan.
 
 Ctrl-C (or SIGTERM under the command line) stops any backend at once: pending points
 are cancelled, worker processes killed, and :class:`~millicharge.running.interrupt.Interrupted`
@@ -49,10 +51,10 @@ from typing import Any
 
 from millicharge.core.errors import InputError
 from millicharge.core.results import CrossSection
-from millicharge.running import cache as _cache
+from millicharge.running import store as _store
 from millicharge.running.interrupt import as_interrupted, signals_deferred, tie_to_parent
 from millicharge.running.progress import tqdm
-from millicharge.xsec.api import cross_section, remember
+from millicharge.xsec.jobs import CrossSectionJob
 
 __all__ = [
     "BACKENDS",
@@ -102,13 +104,13 @@ def check_size(n: int, max_points: int | None = None, what: str = "the grid") ->
 _ADDRESS = re.compile(r"^(?:(tcp|tls)://)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$")
 
 
-def _run(job: dict[str, Any], cache: bool) -> CrossSection:
-    return cross_section(**job, cache=cache)
+def _run(job: CrossSectionJob) -> CrossSection:
+    return job.compute()
 
 
-def _task_key(job: dict[str, Any]) -> str:
+def _task_key(job: CrossSectionJob) -> str:
     """A dask key naming the point by its inputs (identical points share one task)."""
-    return "millicharge-xsec-" + _cache.cache_key({k: job[k] for k in sorted(job)})[:32]
+    return "millicharge-xsec-" + _store.job_key(job)[:32]
 
 
 def check_scheduler_address(address: str) -> tuple[str, str, int]:
@@ -126,7 +128,7 @@ def check_scheduler_address(address: str) -> tuple[str, str, int]:
 
 
 def evaluate(
-    jobs: Sequence[dict[str, Any]],
+    jobs: Sequence[CrossSectionJob],
     *,
     backend: str | None = None,
     workers: int | None = None,
@@ -137,11 +139,11 @@ def evaluate(
     progress: bool = True,
     description: str = "cross sections",
 ) -> list[CrossSection]:
-    """Compute ``cross_section(**job)`` for every job; results in the order of ``jobs``.
+    """Compute every job; results in the order of ``jobs``.
 
     Parameters
     ----------
-    jobs : keyword arguments of :func:`millicharge.cross_section`, one dict per point.
+    jobs : the points, :class:`~millicharge.xsec.jobs.CrossSectionJob` each.
     backend : ``"serial"``, ``"processes"`` or ``"dask"``; default ``"dask"`` when a
         ``scheduler`` is given, else ``"processes"``.
     workers : local processes (``"processes"``, or the dask ``LocalCluster`` started when
@@ -150,8 +152,8 @@ def evaluate(
     connect_timeout : seconds to wait for that scheduler before failing.
     no_worker_timeout : dask: seconds to go on waiting while the cluster has no worker
         at all before failing (finished points stay cached); None waits forever.
-    cache : read finished points from the on-disk cache and store new ones as they
-        finish.
+    cache : read finished points from the on-disk cache and store new ones (here, in
+        this process) as they arrive.
     progress : show a progress bar (points done / total, rate and ETA).
     description : label of the progress bar.
 
@@ -168,6 +170,9 @@ def evaluate(
         pending points are cancelled, worker processes killed, and the message says how
         many finished points are in the cache.
     """
+    if any(not isinstance(job, CrossSectionJob) for job in jobs):
+        raise InputError("jobs must be CrossSectionJob objects "
+                         "(millicharge.xsec.jobs.CrossSectionJob.make)")
     if backend is None:
         backend = "dask" if scheduler else "processes"
     if backend not in BACKENDS:
@@ -186,8 +191,15 @@ def evaluate(
                              f"forever), got {no_worker_timeout!r}")
     if backend == "dask":
         client_factory = _dask_client_factory(scheduler, workers, float(connect_timeout))
+    wanted, jobs = jobs, [job.at_unit_epsilon() for job in jobs]  # the cache holds ε = 1
     results: list[CrossSection | None] = [None] * len(jobs)
     state = _Progress(jobs, results, cache)
+
+    def finish(i: int, result: CrossSection) -> None:
+        if cache:
+            _store.store(jobs[i], result)
+        results[i] = result
+
     try:
         todo = _lookup(jobs, results, cache, progress, description)
         n_workers = min(workers or os.cpu_count() or 1, max(len(todo), 1))
@@ -198,15 +210,15 @@ def evaluate(
         try:
             if backend == "dask":
                 if todo:
-                    _run_dask(client_factory, jobs, todo, results, cache, bar, state,
+                    _run_dask(client_factory, jobs, todo, finish, bar, state,
                               no_worker_timeout)
             elif backend == "serial" or n_workers == 1 or len(todo) <= 1:
                 for i in todo:
                     state.running = {i}
-                    results[i] = _run(jobs[i], cache)
+                    finish(i, _run(jobs[i]))
                     bar.update()
             else:
-                _run_processes(jobs, todo, results, cache, bar, state, n_workers)
+                _run_processes(jobs, todo, finish, bar, state, n_workers)
         finally:
             bar.close()
     except BaseException as exc:
@@ -214,33 +226,21 @@ def evaluate(
         if stop is None:
             raise
         raise type(stop)(state.interrupted_line(), stop.signum) from None
-    return [r for r in results if r is not None]
+    return [r.with_epsilon(job.epsilon) if job.epsilon != 1.0 else r
+            for r, job in zip(results, wanted, strict=True) if r is not None]
 
 
 class _Progress:
     """What is finished and what is running, to say what an interrupt leaves behind."""
 
-    def __init__(self, jobs: Sequence[dict[str, Any]], results: list[CrossSection | None],
+    def __init__(self, jobs: Sequence[CrossSectionJob], results: list[CrossSection | None],
                  cache: bool) -> None:
         self.jobs, self.results, self.cache = jobs, results, cache
         self.running: set[int] = set()
 
     def finished(self) -> int:
-        """Points finished: reported, or (with the cache) stored by a worker whose report
-        has not arrived."""
-        done = sum(r is not None for r in self.results)
-        if self.cache:
-            deadline = time.monotonic() + 0.5  # a count must not delay a stop
-            with signals_deferred():
-                for i in list(self.running):
-                    if time.monotonic() > deadline:
-                        break
-                    try:
-                        if self.results[i] is None and _cached(self.jobs[i]) is not None:
-                            done += 1
-                    except Exception:  # a count, never a new error
-                        pass
-        return done
+        """Points finished: read from the cache or arrived (and, with the cache, stored)."""
+        return sum(r is not None for r in self.results)
 
     def cached_line(self) -> str:
         done = self.finished()
@@ -256,7 +256,7 @@ class _Progress:
         return f"interrupted: {line} ({left} of {len(self.jobs)} left)"
 
 
-def _lookup(jobs: Sequence[dict[str, Any]], results: list[CrossSection | None], cache: bool,
+def _lookup(jobs: Sequence[CrossSectionJob], results: list[CrossSection | None], cache: bool,
             progress: bool, description: str) -> list[int]:
     """Fill ``results`` from the cache; the indices still to compute (a bar shows the
     lookups of a big scan)."""
@@ -266,18 +266,13 @@ def _lookup(jobs: Sequence[dict[str, Any]], results: list[CrossSection | None], 
     with tqdm(total=len(jobs), desc=f"{description}: cache", unit="pt", leave=False,
               disable=not progress or len(jobs) < 1000, mininterval=0.5) as bar:
         for i, job in enumerate(jobs):
-            hit = _cached(job)
+            hit = _store.load(job)
             if hit is None:
                 todo.append(i)
             else:
                 results[i] = hit
             bar.update()
     return todo
-
-
-def _cached(job: dict[str, Any]) -> CrossSection | None:
-    """The cached result of ``job`` without computing anything (None if absent)."""
-    return cross_section(**job, lookup_only=True)
 
 
 class WorkerError(InputError):
@@ -293,9 +288,9 @@ class _RemoteTraceback(Exception):
         return str(self.args[0]) if self.args else ""
 
 
-def _worker_loop(conn: Any, parent_pid: int, cache: bool) -> None:
+def _worker_loop(conn: Any, parent_pid: int) -> None:
     """A worker process: compute the points the parent sends, one at a time, until the
-    pipe closes. Each result is stored in the cache here, the moment it is finished."""
+    pipe closes, and send each result back (the parent stores it in the cache)."""
     tie_to_parent(parent_pid)
     while True:
         try:
@@ -303,7 +298,7 @@ def _worker_loop(conn: Any, parent_pid: int, cache: bool) -> None:
         except (EOFError, OSError):
             return
         try:
-            reply: tuple[int, bool, Any] = (index, True, _run(job, cache))
+            reply: tuple[int, bool, Any] = (index, True, _run(job))
         except Exception as err:  # sent to the parent, raised there
             reply = (index, False, (err, traceback.format_exc()))
         try:
@@ -315,12 +310,15 @@ def _worker_loop(conn: Any, parent_pid: int, cache: bool) -> None:
             conn.send((index, False, (RuntimeError(f"{type(err).__name__}: {err}"), text)))
 
 
-def _run_processes(jobs: Sequence[dict[str, Any]], todo: list[int],
-                   results: list[CrossSection | None], cache: bool, bar: tqdm,
-                   state: _Progress, n_workers: int) -> None:
+_Finish = Callable[[int, CrossSection], None]
+
+
+def _run_processes(jobs: Sequence[CrossSectionJob], todo: list[int], finish: _Finish,
+                   bar: tqdm, state: _Progress, n_workers: int) -> None:
     """Compute ``todo`` on ``n_workers`` local processes, one point per process at a
-    time, in order; stop them all on the first error or an interrupt."""
-    if any(jobs[i].get("method", "etl") == "etl" for i in todo):
+    time, in order; ``finish`` each result as it arrives; stop them all on the first
+    error or an interrupt."""
+    if any(jobs[i].method == "etl" for i in todo):
         from millicharge.xsec.kernels import warm_up
 
         warm_up()  # compile (announced) once here, before the workers fork
@@ -335,7 +333,7 @@ def _run_processes(jobs: Sequence[dict[str, Any]], todo: list[int],
     try:
         for _ in range(n_workers):
             here, there = ctx.Pipe()
-            proc = ctx.Process(target=_worker_loop, args=(there, parent, cache), daemon=True,
+            proc = ctx.Process(target=_worker_loop, args=(there, parent), daemon=True,
                                name="millicharge-worker")
             procs.append(proc)
             conns.append(here)
@@ -379,7 +377,7 @@ def _run_processes(jobs: Sequence[dict[str, Any]], todo: list[int],
                 if not ok:
                     err, text = payload
                     raise err from _RemoteTraceback(text)
-                results[index] = payload
+                finish(index, payload)
                 bar.update()
                 dispatch(conn)
         clean = True
@@ -516,10 +514,10 @@ def _identity(address: str, timeout: float, security: Any = None) -> Any:
         return pool.submit(asyncio.run, bounded()).result()
 
 
-def _run_dask(client_factory: _ClientFactory, jobs: Sequence[dict[str, Any]], todo: list[int],
-              results: list[CrossSection | None], cache: bool, bar: tqdm, state: _Progress,
+def _run_dask(client_factory: _ClientFactory, jobs: Sequence[CrossSectionJob],
+              todo: list[int], finish: _Finish, bar: tqdm, state: _Progress,
               no_worker_timeout: float | None) -> None:
-    """Submit the points in ``todo`` to dask; store each result as it arrives.
+    """Submit the points in ``todo`` to dask; ``finish`` each result as it arrives.
 
     Fails after ``no_worker_timeout`` seconds during which the cluster had no worker at
     all (dask itself would wait for one forever); None waits forever.
@@ -529,7 +527,7 @@ def _run_dask(client_factory: _ClientFactory, jobs: Sequence[dict[str, Any]], to
     try:
         futures = {}
         for i in todo:
-            fut = client.submit(_run, jobs[i], cache, key=_task_key(jobs[i]), pure=False)
+            fut = client.submit(_run, jobs[i], key=_task_key(jobs[i]), pure=False)
             futures.setdefault(fut.key, (fut, []))[1].append(i)
         state.running = set(todo)
         arrived: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -551,10 +549,8 @@ def _run_dask(client_factory: _ClientFactory, jobs: Sequence[dict[str, Any]], to
                 fut.add_done_callback(arrived.put)
             else:
                 left -= 1
-                if cache:  # this machine's cache too (a remote worker may have its own)
-                    remember(jobs[futures[fut.key][1][0]], payload)
                 for i in futures[fut.key][1]:
-                    results[i] = payload
+                    finish(i, payload)
                     state.running.discard(i)
                     bar.update()
                 alone_since = None

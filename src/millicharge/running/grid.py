@@ -5,7 +5,7 @@
     >>> len(g), g.masses
     (24, (0.01, 0.1, 1.0))
 
-:func:`scan` evaluates every point with :func:`millicharge.running.executors.evaluate`
+:func:`scan` evaluates every point with a :class:`~millicharge.running.runner.Runner`
 (serial, local processes or a dask cluster), cache first, and returns a
 :class:`ScanTable` with one row per point: inputs, ``sigma_pb``, ``error_pb``,
 ``chi2_dof``, ``n_eval``, ``wall_s`` and ``status`` (``computed``, ``cached`` or ``closed``
@@ -30,16 +30,18 @@ import numpy as np
 
 from millicharge.core import validation
 from millicharge.core.atomic import atomic_path, check_output_path, write_text
+from millicharge.core.citations import cross_section_keys
 from millicharge.core.constants import lepton_mass
 from millicharge.core.errors import InputError
 from millicharge.core.results import data_frame, fmt_error, html_table
 from millicharge.core.validation import ENERGY_MAX_GEV, is_real, show
-from millicharge.kinematics.process import Process
-from millicharge.running.executors import CONNECT_TIMEOUT, NO_WORKER_TIMEOUT, check_size, evaluate
+from millicharge.kinematics.process import MODELS, Process
+from millicharge.running.executors import CONNECT_TIMEOUT, NO_WORKER_TIMEOUT, check_size
+from millicharge.running.runner import Runner
 from millicharge.target.formfactors import FORM_FACTORS
 from millicharge.target.materials import Material, get_material
-from millicharge.xsec.api import METHODS, MODELS
 from millicharge.xsec.etl import x_limits
+from millicharge.xsec.jobs import METHODS, CrossSectionJob
 
 __all__ = ["COLUMNS", "OUTPUT_FORMATS", "Grid", "ScanTable", "make_grid", "scan"]
 
@@ -325,6 +327,15 @@ class ScanTable:
     def names(self) -> list[str]:
         return list(COLUMNS)
 
+    @property
+    def citations(self) -> tuple[str, ...]:
+        """Reference keys of the methods and form factors of the computed rows."""
+        keys: list[str] = []
+        for r in self.rows:
+            if r["status"] != "closed":
+                keys += cross_section_keys(r["method"], r["form_factor"])
+        return tuple(dict.fromkeys(keys))
+
     def counts(self) -> dict[str, int]:
         """How many points were computed, read from the cache, or kinematically closed."""
         out = {"computed": 0, "cached": 0, "closed": 0}
@@ -434,6 +445,7 @@ def scan(
     no_worker_timeout: float | None = NO_WORKER_TIMEOUT,
     cache: bool = True,
     progress: bool = True,
+    runner: Runner | None = None,
 ) -> ScanTable:
     """σ at every point of ``grid``; one row per point, in grid order.
 
@@ -450,6 +462,8 @@ def scan(
     cache : read and write the on-disk cache (each point is stored as it finishes, so
         a killed scan resumes).
     progress : show a progress bar with points done / total and the ETA.
+    runner : a :class:`~millicharge.running.runner.Runner` holding all of the above
+        instead (they are then ignored).
 
     Returns
     -------
@@ -464,11 +478,13 @@ def scan(
     with tqdm(points, desc="scan: kinematics", unit="pt", leave=False, mininterval=0.5,
               disable=not progress or len(points) < 10_000) as checking:  # big grids only
         open_index = [i for i, p in enumerate(checking) if _is_open(p)]
+    if runner is None:
+        runner = Runner(cache=cache, backend=backend, workers=workers, scheduler=scheduler,
+                        progress=progress, connect_timeout=connect_timeout,
+                        no_worker_timeout=no_worker_timeout)
+    jobs = [CrossSectionJob.make(**points[i]) for i in open_index]
     start = time.perf_counter()
-    results = evaluate([points[i] for i in open_index], backend=backend, workers=workers,
-                       scheduler=scheduler, connect_timeout=connect_timeout,
-                       no_worker_timeout=no_worker_timeout, cache=cache,
-                       progress=progress, description="scan")
+    results = runner.evaluate(jobs, description="scan")
     elapsed = time.perf_counter() - start
     rows = []
     by_index = dict(zip(open_index, results, strict=True))
@@ -488,7 +504,7 @@ def scan(
                        n_eval=r.n_eval, wall_s=r.wall_s,
                        status="cached" if r.cached else "computed")
         rows.append(row)
-    meta = {"points": len(points), "backend": backend or ("dask" if scheduler else
-                                                        "processes"),
-            "scheduler": scheduler, "elapsed_s": elapsed}
+    meta = {"points": len(points), "backend": runner.backend or (
+                "dask" if runner.scheduler else "processes"),
+            "scheduler": runner.scheduler, "elapsed_s": elapsed}
     return ScanTable(rows, meta)
