@@ -28,6 +28,7 @@ from millicharge.experiments.mesons import (
     photoproduction_probability,
     vector_meson_yield,
 )
+from millicharge.transport.shower import Cascade
 
 
 def test_masses_are_pdg_in_gev() -> None:
@@ -223,7 +224,8 @@ def test_p_v_by_hand() -> None:
     assert inputs.X0_g_cm2 == pytest.approx(x0_g_cm2, rel=1e-12)
     assert inputs.p_v == pytest.approx(hand, rel=1e-6)
     assert 4.8e-5 < inputs.p_v < 4.95e-5  # dimensionless, O(1e-4) as the paper's Eq. 7 needs
-    assert inputs.n_v == pytest.approx(2e16 * brem_photons(0.7, 0.1) * hand, rel=1e-6)
+    w_photons = brem_photons(0.7, 0.1, cascade=Cascade.for_element(74))  # the target's beta
+    assert inputs.n_v == pytest.approx(2e16 * w_photons * hand, rel=1e-6)
     # the same for a user's sigma0 and f_nuc (linear in both)
     mesons = {"source": "computed", "sigma0_ub_rho": 12.0, "f_nuc_rho": 1.5}
     mine = experiment_from_dict(_setup("W", 0.1, ["rho"], mesons=mesons))
@@ -259,7 +261,7 @@ def test_papers_al_target_gives_more_than_eq7() -> None:
     data["mesons"] = {"source": "computed"}
     al = experiment_from_dict(data)
     thin = computed_meson_yield(al, "rho", "thin")
-    assert thin == pytest.approx(2e16 * brem_photons(0.7, 0.4)
+    assert thin == pytest.approx(2e16 * brem_photons(0.7, 0.4, cascade=Cascade.for_element(13))
                                  * 9 / 7 * 9.4e-30 * 8.9 * 2.7 / M_P_GRAM, rel=1e-6)
     assert 7.0 < thin / EQ7["rho"] < 8.5
     assert 4.5 < computed_meson_yield(al, "rho", "shower") / EQ7["rho"] < 5.5
@@ -297,7 +299,8 @@ def test_switching_to_computed_and_eot_rescaling() -> None:
     w16 = experiment_from_dict(data)
     assert meson_yield(w16, "omega") == pytest.approx(computed_meson_yield(w16, "omega"))
     assert meson_yield(w16, "phi") == pytest.approx(
-        2e16 * brem_photons(0.7, 0.1) * 9 / 7 * 0.5e-30 * 0.3504 * 19.30 / M_P_GRAM, rel=1e-6)
+        2e16 * brem_photons(0.7, 0.1, cascade=Cascade.for_element(74))
+        * 9 / 7 * 0.5e-30 * 0.3504 * 19.30 / M_P_GRAM, rel=1e-6)
     # computed yields are proportional to EOT
     w16x = dataclasses.replace(w16, leptons_on_target=7e13)
     for meson in ("rho", "omega", "phi"):
@@ -342,5 +345,7 @@ def test_computed_yields_need_an_electron_beam_and_a_valid_method() -> None:
         computed_meson_yield(na64e, "rho", "thin")
     n = computed_meson_yield(na64e, "rho", "shower")
     assert meson_yield_inputs(na64e, "rho").method == "shower"  # na64e: transport = "shower"
-    hand = 9.37e11 * photon_track_length(0.5, 40.0) * 9.4e-30 * 0.5612 * 11.35 / M_P_GRAM
+    pb = Cascade.for_element(82)  # thick target: f_brem = sigma0 T_gamma, P_V = 9/7 ...
+    hand = (9.37e11 * pb.sigma0 * photon_track_length(0.5, 40.0, cascade=pb) * 9 / 7
+            * 9.4e-30 * 0.5612 * 11.35 / M_P_GRAM)
     assert n == pytest.approx(hand, rel=1e-5)

@@ -20,40 +20,15 @@ PRD 105 (2022) 035036, arXiv:2112.02104):
 * signal, paper Eq. (8): :math:`N = N_V\, \mathrm{Br}(V\to\chi\bar\chi)` (times the
   detector efficiency of the experiment).
 
-Masses are from the :mod:`particle` package (PDG tables shipped with it). The default
-Br(V → e⁺e⁻) are the values the paper uses: 4.72·10⁻⁵, 7.38·10⁻⁵, 2.979·10⁻⁴ (the paper
-does not state the PDG edition). ``br_set="pdg2026"`` selects PDG 2026 (from the offline
-``pdg`` package: 4.723·10⁻⁵, 7.41·10⁻⁵, 2.963·10⁻⁴).
+The meson masses and Br(V → e⁺e⁻) and Eq. 11 live in :mod:`millicharge.experiments.branching`,
+the photon count f_brem in :mod:`millicharge.experiments.photons`; both are re-exported here.
 
 Vector-meson yields from the target (paper Eqs. 5–6)
 ----------------------------------------------------
-*f_brem* is the number of bremsstrahlung photons per beam electron that can make a meson
-inside the signal window. In forward exclusive photoproduction the meson carries the photon
-energy less the nucleon recoil |t|/(2m_N); with dσ/dt ∝ e^{−b|t|} (ρ: b ≈ 6.5 GeV⁻² at
-2.8–9.3 GeV, Ballam et al., SLAC hydrogen bubble chamber, cf. PRD 5 (1972) 545; b = 9.1
-GeV⁻² at 20–70 GeV, Aston et al., Nucl. Phys. B 209 (1982) 56), the recoil takes
-≈ 1/(2 b m_N) ≈ 0.07 GeV, which is
-negligible next to the window (5.6 GeV at LDMX, 50 GeV at NA64e). So E_miss = E_V ≈ k and
-the window x_min·E₀ ≤ E_miss ≤ x_max·E₀ needs photons with y = k/E₀ in [x_min, x_max].
-Two ways to count them:
-
-* ``"thin"`` (a target of T ≪ 1 X₀; the paper's idealisation, like its Eq. 4): the beam
-  keeps E₀ through the target and radiates dN_γ = T φ(y) dy photons, φ(y) = (4/3 − 4y/3 +
-  y²)/y the complete-screening spectrum per X₀ (Tsai, Rev. Mod. Phys. 46 (1974) 815,
-  Eq. 3.83; PDG "Passage of particles through matter", Eq. 34.29), so
-
-  .. math::
-
-      f_\mathrm{brem} = T\left[\tfrac43\ln\frac{x_\max}{x_\min} - \tfrac43(x_\max - x_\min)
-      + \tfrac12(x_\max^2 - x_\min^2)\right]
-
-  (0.0331 for T = 0.1, x_min = 0.7);
-* ``"shower"`` (any thickness): every e± of the shower radiates (Approximation A of cascade
-  theory, :mod:`millicharge.transport.shower`). With T_γ(L) the track length (in X₀) of photons in
-  the window over the depth [0, L] (:func:`photon_track_length`) and the pair-conversion
-  probability 7/9 per X₀, the photons produced are f_brem = dT_γ/dL + (7/9)·T_γ(L) (those
-  leaving the back face plus those converted inside). For T → 0 this tends to the thin
-  formula; for a thick target dT_γ/dL → 0 and f_brem·(9/7) = T_γ.
+*f_brem* is the number of bremsstrahlung photons per beam electron in the signal window,
+counted with the target's own cascade spectra (:mod:`millicharge.experiments.photons`:
+``"thin"``, paper-like, or ``"shower"`` for any thickness, following the experiment's
+``[target] transport``).
 
 *P_V*, Eq. 6, is the chance that such a photon photoproduces V before it converts, with X₀
 in g/cm² of the target (every photon is taken to end in material of the target's X₀: exact
@@ -67,33 +42,39 @@ computed φ yield needs ``sigma0_ub_phi`` in the experiment's ``[mesons]`` table
 taken energy independent, as in Eq. 6; at a few GeV σ(γp → ρ⁰p) is larger than its
 20–70 GeV average ("a cross section decreasing slowly with energy", Ballam et al.).
 
-    >>> m = get_meson("rho")
-    >>> round(m.mass, 5), m.br_ee
-    (0.77526, 4.72e-05)
-    >>> float(branching_chi("rho", 0.0, epsilon=1e-3)) == 1e-6 * 4.72e-5
-    True
-    >>> float(branching_chi("rho", 0.4))      # 2 m_chi > m_rho: closed
-    0.0
-    >>> round(brem_photons(0.7, 0.1), 4)      # thin target, 0.1 X0, photons above 0.7 E0
-    0.0331
+    >>> from millicharge.experiments.config import load_experiment
+    >>> round(float(n_signal_meson(load_experiment("ldmx"), "rho", 0.0)) / (6e10 * 4.72e-5), 12)
+    1.0
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import hepunits as _hu
 import numpy as np
 from hepunits import constants as _hc
 from numpy.typing import ArrayLike, NDArray
-from particle import Particle
 
 from millicharge.core.constants import M_P
 from millicharge.core.errors import InputError
-from millicharge.core.validation import EPSILON_RANGE, real, show
-from millicharge.experiments.config import Experiment
+from millicharge.core.validation import show
+from millicharge.core.vocab import Beam, MesonSource, Transport
+from millicharge.experiments.branching import (
+    BR_EE,
+    MESONS,
+    VectorMeson,
+    branching_chi,
+    get_meson,
+)
+from millicharge.experiments.experiment import Experiment
+from millicharge.experiments.photons import (
+    PHOTON_METHODS,
+    THIN_MAX_X0,
+    brem_photon_spectrum,
+    brem_photons,
+    photon_track_length,
+)
 
 __all__ = [
     "BR_EE",
@@ -116,91 +97,6 @@ __all__ = [
     "photoproduction_probability",
     "vector_meson_yield",
 ]
-
-_PDGID = {"rho": 113, "omega": 223, "phi": 333}
-
-BR_EE: dict[str, dict[str, float]] = {
-    # Values used by the seed paper (Sec. V, Eq. 11). The paper cites the PDG without
-    # naming the edition.
-    "paper": {"rho": 4.72e-5, "omega": 7.38e-5, "phi": 2.979e-4},
-    # PDG 2026 (offline `pdg` package).
-    "pdg2026": {"rho": 4.723e-5, "omega": 7.41e-5, "phi": 2.963e-4},
-}
-"""Br(V → e⁺e⁻) by source: ``"paper"`` (default) and ``"pdg2026"``."""
-
-_BR_SOURCE = {
-    "paper": "PDG as used by the paper (Gninenko et al., Sec. V; edition not stated)",
-    "pdg2026": "PDG 2026 via the offline `pdg` package",
-}
-
-
-@dataclass(frozen=True)
-class VectorMeson:
-    """A neutral vector meson. ``mass`` in GeV; ``br_ee`` = Br(V → e⁺e⁻)."""
-
-    name: str
-    pdgid: int
-    mass: float
-    br_ee: float
-    br_source: str
-
-
-def _build(name: str, br_set: str) -> VectorMeson:
-    pdgid = _PDGID[name]
-    return VectorMeson(
-        name=name,
-        pdgid=pdgid,
-        mass=float(Particle.from_pdgid(pdgid).mass) / 1e3,  # MeV -> GeV
-        br_ee=BR_EE[br_set][name],
-        br_source=_BR_SOURCE[br_set],
-    )
-
-
-MESONS: dict[str, VectorMeson] = {name: _build(name, "paper") for name in _PDGID}
-"""ρ(770)⁰, ω(782), φ(1020) with the paper's Br(V → e⁺e⁻)."""
-
-
-def get_meson(meson: str | VectorMeson, br_set: str = "paper") -> VectorMeson:
-    """The meson ``"rho"``, ``"omega"`` or ``"phi"`` with Br(V→ee) from ``br_set``."""
-    if isinstance(meson, VectorMeson):
-        return meson
-    if not isinstance(meson, str) or meson not in _PDGID:
-        raise InputError(f"unknown meson {meson!r}: allowed are {', '.join(_PDGID)}")
-    if not isinstance(br_set, str) or br_set not in BR_EE:
-        raise InputError(f"unknown br_set {br_set!r}: allowed are {', '.join(BR_EE)}")
-    return MESONS[meson] if br_set == "paper" else _build(meson, br_set)
-
-
-def branching_chi(
-    meson: str | VectorMeson, mass: ArrayLike, epsilon: float = 1.0, br_set: str = "paper"
-) -> NDArray[np.float64]:
-    """Br(V → χχ̄) of paper Eq. (11), vectorised over the χ mass ``mass`` (GeV).
-
-    Zero where 2m_χ ≥ m_V. At m_χ → 0 it tends to ε² Br(V → e⁺e⁻).
-
-    >>> br = branching_chi("phi", [0.0, 0.3, 0.6])
-    >>> bool(br[0] > br[1] > br[2] == 0.0)
-    True
-    """
-    v = get_meson(meson, br_set)
-    bad = InputError(f"mass must be finite numbers >= 0 (GeV), got {show(mass)}")
-    if isinstance(mass, str | bytes | bool | np.bool_) or mass is None:
-        raise bad
-    try:
-        m = np.asarray(mass, dtype=float)
-    except (TypeError, ValueError, OverflowError):
-        raise bad from None
-    if not np.all(np.isfinite(m)) or np.any(m < 0):
-        raise bad
-    eps_lo, eps_hi = EPSILON_RANGE
-    epsilon = real("epsilon", epsilon, f"a real number in [{eps_lo:g}, {eps_hi:g}]")
-    if not eps_lo <= epsilon <= eps_hi:
-        raise InputError(f"epsilon must be a real number in [{eps_lo:g}, {eps_hi:g}], "
-                         f"got {epsilon!r}")
-    r = m * m / (v.mass * v.mass)
-    beta = np.sqrt(np.maximum(1.0 - 4.0 * r, 0.0))
-    return np.where(4.0 * r < 1.0, epsilon**2 * v.br_ee * (1.0 + 2.0 * r) * beta, 0.0)
-
 
 _GEV_IN_GRAM: float = _hu.GeV / _hc.c_light**2 / _hu.gram
 """1 GeV/c² in grams (hepunits/CODATA)."""
@@ -268,99 +164,6 @@ PHOTOPRODUCTION: dict[str, Photoproduction] = {
 """Default σ₀^V, f_nuc^V of Eq. 6 (module docstring: not Schuster, Toro, Zhou's values,
 which could not be read; measured γp cross sections and f_nuc = 1)."""
 
-PHOTON_METHODS = ("thin", "shower")
-"""How hard photons are counted: the thin-target formula or the shower's track length."""
-
-THIN_MAX_X0 = 1.0
-"""Thickest target (X₀) for the thin-target photon count: beyond it the beam's energy loss
-makes T·∫φ dy wrong by a factor ≳ 2 (it is 2.0 at 1 X₀ and x_min = 0.5)."""
-
-
-def _check_window(x_lo: float, x_hi: float) -> tuple[float, float]:
-    lo = real("x_min", x_lo, "a number in (0, 1)")
-    hi = real("x_max", x_hi, "a number in (0, 1]")
-    if not 0.0 < lo < hi <= 1.0:
-        raise InputError(f"need 0 < x_min < x_max <= 1 for the photon window, got x_min={lo!r},"
-                         f" x_max={hi!r}")
-    return lo, hi
-
-
-def _check_thickness(thickness_x0: float) -> float:
-    t = real("thickness_x0", thickness_x0, "a positive number of radiation lengths")
-    if not t > 0.0:
-        raise InputError(f"thickness_x0 must be a positive number of radiation lengths, got {t!r}")
-    return t
-
-
-def brem_photon_spectrum(y: ArrayLike) -> NDArray[np.float64]:
-    """φ(y) = (4/3 − 4y/3 + y²)/y: photons per X₀ per unit y = k/E (complete screening).
-
-    Tsai, Rev. Mod. Phys. 46 (1974) 815, Eq. 3.83 without its small (Z² + Z)/9 term, as
-    quoted by PDG, "Passage of particles through matter", Eq. 34.29.
-
-    >>> float(brem_photon_spectrum(1.0))
-    1.0
-    """
-    y = np.asarray(y, dtype=float)
-    return (4.0 / 3.0 - 4.0 * y / 3.0 + y * y) / y
-
-
-@lru_cache(maxsize=256)
-def _photon_track_length(x_lo: float, x_hi: float, thickness_x0: float) -> float:
-    from millicharge.transport.shower import track_length_cdf
-
-    low = float(track_length_cdf(x_lo, thickness_x0, component="photon"))
-    high = 0.0 if x_hi >= 1.0 else float(track_length_cdf(x_hi, thickness_x0,
-                                                         component="photon"))
-    return low - high
-
-
-def photon_track_length(x_min: float, thickness_x0: float, x_max: float = 1.0) -> float:
-    """T_γ: track length (X₀) of photons with k/E₀ in [x_min, x_max] over the target depth.
-
-    Approximation A of cascade theory with the complete-screening spectra of
-    :func:`brem_photon_spectrum` (all generations of the shower;
-    :mod:`millicharge.transport.shower`,
-    Rossi & Greisen, Rev. Mod. Phys. 13 (1941) 240). Photons that leave the back face are
-    not followed. In a thick target the photons above x_min·E₀ are all absorbed, and
-    T_γ = (9/7) f_brem.
-
-    >>> round(photon_track_length(0.5, 40.0), 3)       # NA64e: 40 X0, photons above E0/2
-    0.473
-    """
-    lo, hi = _check_window(x_min, x_max)
-    return _photon_track_length(lo, hi, _check_thickness(thickness_x0))
-
-
-def brem_photons(x_min: float, thickness_x0: float, x_max: float = 1.0,
-                 method: str = "thin") -> float:
-    r"""f_brem of paper Eq. 5: photons per beam electron with k/E₀ in [x_min, x_max].
-
-    ``method="thin"``: T ∫ φ(y) dy in closed form (module docstring), for T ≤
-    :data:`THIN_MAX_X0`. ``method="shower"``: the photons produced in the shower of a
-    target of any thickness, dT_γ/dL + (7/9) T_γ(L) (:func:`photon_track_length`; the
-    derivative by a central difference of step 10⁻³ L).
-
-    >>> round(brem_photons(0.7, 0.1, method="shower"), 4)   # the beam degrades: -10 %
-    0.0297
-    """
-    lo, hi = _check_window(x_min, x_max)
-    t = _check_thickness(thickness_x0)
-    if method not in PHOTON_METHODS:
-        raise InputError(f"unknown photon method {show(method)}: allowed are "
-                         f"{', '.join(PHOTON_METHODS)}")
-    if method == "thin":
-        if t > THIN_MAX_X0:
-            raise InputError(
-                f"the thin-target photon count needs thickness_x0 <= {THIN_MAX_X0:g}, got "
-                f"{t:g}: use the shower's photon track length (method 'shower')")
-        return t * (4.0 / 3.0 * math.log(hi / lo) - 4.0 / 3.0 * (hi - lo)
-                    + 0.5 * (hi * hi - lo * lo))
-    h = 1e-3 * t
-    slope = (_photon_track_length(lo, hi, t + h) - _photon_track_length(lo, hi, t - h)) / (2 * h)
-    return slope + 7.0 / 9.0 * _photon_track_length(lo, hi, t)
-
-
 @dataclass(frozen=True)
 class MesonYieldInputs:
     """What :func:`computed_meson_yield` multiplies: N_V = EOT · f_brem · P_V (Eqs. 5–6)."""
@@ -382,8 +185,7 @@ class MesonYieldInputs:
 
 
 def _photon_method(experiment: Experiment) -> str:
-    transport = getattr(experiment, "transport", "thin")
-    return "shower" if transport == "shower" else "thin"
+    return str(Transport(experiment.transport))
 
 
 def meson_yield_inputs(experiment: Experiment, meson: str,
@@ -398,7 +200,7 @@ def meson_yield_inputs(experiment: Experiment, meson: str,
     if not isinstance(experiment, Experiment):
         raise InputError(f"experiment must be an Experiment, got {show(experiment)}")
     get_meson(meson)
-    if experiment.beam != "e":
+    if experiment.beam != Beam.ELECTRON:
         raise InputError(
             f"computed vector-meson yields (paper Eqs. 5-6) are for electron beams; "
             f"{experiment.name!r} has a {experiment.beam!r} beam (meson production by muons is "
@@ -418,7 +220,8 @@ def meson_yield_inputs(experiment: Experiment, meson: str,
             f"mesons.sigma0_ub_{meson} (μb per nucleon, with its source) in {experiment.name!r}"
             f" or drop {meson!r} from channels")
     f_nuc = default.f_nuc if f_nuc is None else f_nuc
-    f_brem = brem_photons(experiment.x_min, experiment.thickness_x0, experiment.x_max, method)
+    f_brem = brem_photons(experiment.x_min, experiment.thickness_x0, experiment.x_max, method,
+                          cascade=experiment.cascade)
     mat = experiment.material
     x0_g_cm2 = mat.X0 * mat.density
     p_v = photoproduction_probability(sigma0 * 1e-30, x0_g_cm2, f_nuc)
@@ -433,7 +236,7 @@ def computed_meson_yield(experiment: Experiment, meson: str, method: str | None 
 
     >>> from millicharge.experiments.config import load_experiment
     >>> f"{computed_meson_yield(load_experiment('ldmx-phase1'), 'rho'):.2e}"
-    '6.46e+08'
+    '6.50e+08'
     """
     return meson_yield_inputs(experiment, meson, method).n_v
 
@@ -448,7 +251,7 @@ def meson_yield(experiment: Experiment, meson: str) -> float:
     """
     get_meson(meson)
     mesons = experiment.mesons
-    if mesons is not None and mesons.source != "computed":
+    if mesons is not None and mesons.source != MesonSource.COMPUTED:
         return mesons.scaled(meson, experiment.leptons_on_target)
     return computed_meson_yield(experiment, meson)
 
