@@ -50,7 +50,9 @@ from the schema, is :func:`millicharge.experiments.schema.layout`)::
     reference_material = "Al"       #   this experiment's (an InputError otherwise);
     reference_thickness_x0 = 0.4    #   N_V scales linearly with LOT (paper Eq. 5)
     reference_x_min = 0.7
-    n_rho = 6e10
+    n_rho = 6e10                    # typed: N_V at reference_lot (paper Eq. 7), >= 0;
+    n_omega = 6e9                   #   a meson channel needs its n_<V>
+    n_phi = 1e9
     # computed (paper Eqs. 5-6, millicharge.experiments.mesons): optional sigma0_ub_<V> (μb per
     # nucleon) and f_nuc_<V> replace the shipped photoproduction inputs
 
