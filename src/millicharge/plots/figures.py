@@ -1,9 +1,10 @@
 """The data behind the paper's Figs. 2–4, computed from experiments (cached), and drawn.
 
-The data come through the package's public functions (:func:`millicharge.spectrum`,
-:func:`millicharge.reach`), with their cache. Each ``figureN_data`` returns plain data
-(what is handed to :mod:`millicharge.plots.plotting`); each ``figureN`` draws it and
-returns ``(figure, data)`` so tests can check that what is plotted is what was computed.
+The data come through the cached public functions
+(:func:`millicharge.running.api.spectrum`, :func:`millicharge.running.api.reach`). Each
+``figureN_data`` returns plain data (what is handed to :mod:`millicharge.plots.plotting`);
+each ``figureN`` draws it and returns ``(figure, data)`` so tests can check that what is
+plotted is what was computed.
 ``form_factor=None`` (the default) uses each experiment's ``[target] form_factor``;
 ``"elastic"`` or ``"elastic+inelastic"`` overrides it.
 """
@@ -16,7 +17,6 @@ from typing import Any
 
 import numpy as np
 
-import millicharge as mc
 from millicharge.core.errors import InputError
 from millicharge.core.results import Spectrum
 from millicharge.experiments.config import Experiment, load_experiment
@@ -25,6 +25,7 @@ from millicharge.limits.reach import ReachTable
 from millicharge.plots import plotting
 from millicharge.plots.labels import channel_label
 from millicharge.plots.style import CHANNEL_STYLE, experiment_color, new_figure, paper_style
+from millicharge.running.api import reach, spectrum
 
 __all__ = [
     "DEFAULT_EXISTING",
@@ -72,7 +73,7 @@ def figure2_data(
     xs = exp.x_min + (x_hi - exp.x_min) * (1.0 - np.geomspace(1.0, 1e-2, points) + 1e-2) / 1.01
     xs = np.unique(np.clip(xs, exp.x_min, x_hi))
     return [
-        mc.spectrum(exp.beam, exp.energy_gev, exp.material, float(m), xs, method=method,
+        spectrum(exp.beam, exp.energy_gev, exp.material, float(m), xs, method=method,
                  model=model, precision=precision, seed=seed, cache=cache,
                  form_factor=exp.form_factor if form_factor is None else form_factor)
         for m in masses
@@ -107,7 +108,7 @@ def figure3_data(
     series = []
     for key, exp in _experiments(experiments):
         for method in methods:
-            table = mc.reach(exp, masses, method=method, model=model, precision=precision,
+            table = reach(exp, masses, method=method, model=model, precision=precision,
                           seed=seed, cache=cache, progress=progress, form_factor=form_factor)
             series.append(plotting.XsecSeries(
                 label=f"{exp.name} ({method.upper()})", mass_gev=table["mass_gev"],
@@ -153,7 +154,7 @@ def figure4_data(
     limits += [load_limit_file(p) for p in user_limits]
     tables, curves = [], []
     for key, exp in _experiments(experiments):
-        table = mc.reach(exp, masses, method=method, model=model, precision=precision,
+        table = reach(exp, masses, method=method, model=model, precision=precision,
                       seed=seed, cache=cache, progress=progress, form_factor=form_factor,
                       transport=transport)
         tables.append((key, table))
