@@ -1,6 +1,6 @@
 """``millicharge xsec`` and ``millicharge spectrum``: σ and dσ/dx for one beam, energy and
-target at one or several masses (:func:`millicharge.xsec.api.cross_section`,
-:func:`millicharge.xsec.api.spectrum`)."""
+target at one or several masses (:func:`millicharge.running.api.cross_section`,
+:func:`millicharge.running.api.spectrum`, cached)."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ _physics = [
 def xsec(beam, energy, target, masses, method, model, epsilon, seed, form_factor, cite,
          precision, no_progress, x_min, x_max, fmt, output, no_cache) -> None:
     """σ(x_min ≤ x ≤ x_max) in pb, one row per mass."""
-    from millicharge.xsec.api import cross_section
+    from millicharge.running.api import cross_section
 
     fmt = output_format(output, fmt, TEXT_OUTPUTS)
     material = parse_target(target)
@@ -71,7 +71,7 @@ def xsec(beam, energy, target, masses, method, model, epsilon, seed, form_factor
     for m in progress(values, not no_progress):
         r = cross_section(beam, energy, material, float(m), x_min, x_max, method=method,
                           model=model, epsilon=epsilon, precision=precision, seed=seed,
-                          cache=not no_cache, form_factor=form_factor)
+                          cache=not no_cache, progress=False, form_factor=form_factor)
         record = r.to_dict()
         record["target"] = material.symbol
         records.append(finite(record))
@@ -101,7 +101,7 @@ def xsec(beam, energy, target, masses, method, model, epsilon, seed, form_factor
 def spectrum(beam, energy, target, masses, method, model, epsilon, seed, form_factor, cite,
              precision, no_progress, xs, fmt, output) -> None:
     """dσ/dx in pb at the given x = E_miss/E (a mass_gev column with several masses)."""
-    from millicharge.xsec.api import spectrum as _spectrum
+    from millicharge.running.api import spectrum as _spectrum
 
     fmt = output_format(output, fmt, TEXT_OUTPUTS)
     material = parse_target(target)
@@ -109,7 +109,8 @@ def spectrum(beam, energy, target, masses, method, model, epsilon, seed, form_fa
     rows: list[dict[str, Any]] = []
     for m in progress(values, not no_progress):
         r = _spectrum(beam, energy, material, float(m), list(xs), method=method, model=model,
-                      epsilon=epsilon, precision=precision, seed=seed, form_factor=form_factor)
+                      epsilon=epsilon, precision=precision, seed=seed, form_factor=form_factor,
+                      progress=False)
         rows += [({"mass_gev": float(m)} if len(values) > 1 else {}) | d for d in r.rows()]
     cols = (["mass_gev"] if len(values) > 1 else []) + ["x", "dsigma_dx_pb", "error_pb"]
     if fmt == "json":

@@ -1,5 +1,5 @@
 """``millicharge reach``: the projected reach ε(m) of one experiment
-(:func:`millicharge.limits.reach.reach`)."""
+(:func:`millicharge.running.api.reach`)."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def reach(experiment, masses, cl, method, model, precision, seed, backend, worke
           transport) -> None:
     """Projected reach ε(m_χ) (or ε(m_A') with --model dark-photon) at the experiment's CL
     unless --cl says otherwise."""
-    from millicharge.limits.reach import reach as _reach
+    from millicharge.running.api import reach as _reach
 
     fmt = output_format(output, fmt, TEXT_OUTPUTS, inputs=[experiment])
     result = _reach(experiment, parse_masses(masses), cl=cl, method=method, model=model,
