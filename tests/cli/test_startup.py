@@ -57,16 +57,17 @@ def test_every_public_name_resolves(name):
 
 
 def test_public_names_are_the_defining_objects():
+    """The facade's names are the running layer's cached functions and the core types."""
     from millicharge.core import results as result
-    from millicharge.limits.reach import reach as reach_function
+    from millicharge.running import api
     from millicharge.target import materials
-    from millicharge.xsec import api as cross_sections
 
-    assert millicharge.cross_section is cross_sections.cross_section
-    assert millicharge.spectrum is cross_sections.spectrum
+    assert millicharge.cross_section is api.cross_section
+    assert millicharge.spectrum is api.spectrum
+    assert millicharge.reach is api.reach
     assert millicharge.get_material is materials.get_material
     assert millicharge.CrossSection is result.CrossSection
-    assert callable(reach_function) and not isinstance(reach_function, type(sys))
+    assert callable(millicharge.reach) and not isinstance(millicharge.reach, type(sys))
 
 
 def test_reach_stays_the_function_after_its_module_is_imported():
