@@ -45,3 +45,30 @@ def test_no_module_imports_the_package_root():
                                                       for a in node.names):
                 offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert not offenders, offenders
+
+
+def test_physics_layers_are_type_clean():
+    """mypy on the layers listed in pyproject.toml ([tool.mypy] files): core to limits."""
+    proc = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", "/dev/null"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert "Success" in proc.stdout
+
+
+MAX_LINES = 400
+
+
+def test_no_module_is_over_400_lines():
+    """Small modules named after what they hold: split one before it grows past this."""
+    long = {str(p.relative_to(PACKAGE)): n for p in _modules()
+            if (n := len(p.read_text("utf-8").splitlines())) > MAX_LINES}
+    assert long == {}
+
+
+def test_tests_tree_mirrors_the_package():
+    """Every test folder is named after a subpackage (plus docs/ for the documentation)."""
+    subpackages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")} - {"data"}
+    folders = {p.name for p in (ROOT / "tests").iterdir()
+               if p.is_dir() and p.name not in ("data", "__pycache__")}
+    assert folders - subpackages <= {"docs"}
+    assert subpackages - folders == set()

@@ -32,14 +32,29 @@ __all__ = [
     "M_P",
     "PDG_EDITION",
     "lepton_mass",
+    "pdg_mass",
 ]
 
-M_E: float = Particle.from_pdgid(11).mass / HEPUNITS_GEV
+
+def pdg_mass(pdgid: int) -> float:
+    """Mass in GeV of the particle ``pdgid`` in the PDG table of :mod:`particle` (which
+    gives MeV: read with :data:`~millicharge.core.units.HEPUNITS_GEV`).
+
+    >>> round(pdg_mass(2212), 6)
+    0.938272
+    """
+    mass = Particle.from_pdgid(pdgid).mass
+    if mass is None:
+        raise ValueError(f"the PDG table has no mass for {pdgid}")
+    return mass / HEPUNITS_GEV
+
+
+M_E: float = pdg_mass(11)
 """Electron mass in GeV (PDG, via `particle`, which gives MeV: read with
 :data:`~millicharge.core.units.HEPUNITS_GEV`)."""
-M_MU: float = Particle.from_pdgid(13).mass / HEPUNITS_GEV
+M_MU: float = pdg_mass(13)
 """Muon mass in GeV (PDG, via `particle`)."""
-M_P: float = Particle.from_pdgid(2212).mass / HEPUNITS_GEV
+M_P: float = pdg_mass(2212)
 """Proton mass in GeV (PDG, via `particle`)."""
 
 

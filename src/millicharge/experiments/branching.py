@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from particle import Particle
 
+from millicharge.core.constants import pdg_mass
 from millicharge.core.errors import InputError
 from millicharge.core.validation import EPSILON_RANGE, real, show
 
@@ -66,7 +66,7 @@ def _build(name: str, br_set: str) -> VectorMeson:
     return VectorMeson(
         name=name,
         pdgid=pdgid,
-        mass=float(Particle.from_pdgid(pdgid).mass) / 1e3,  # MeV -> GeV
+        mass=pdg_mass(pdgid),
         br_ee=BR_EE[br_set][name],
         br_source=_BR_SOURCE[br_set],
     )

@@ -91,7 +91,8 @@ class Experiment:
         base = get_material(self.target)
         if not self.target_overrides:
             return base
-        return dataclasses.replace(base, **dict(self.target_overrides))
+        overrides: dict[str, Any] = dict(self.target_overrides)
+        return dataclasses.replace(base, **overrides)
 
     @property
     def cascade(self) -> Cascade:

@@ -63,7 +63,7 @@ def _mesons(table: Mapping[str, Any]) -> MesonYields:
     values.setdefault("source", MesonSource.TYPED if typed else MesonSource.COMPUTED)
     if values["source"] != MesonSource.COMPUTED and "reference_lot" not in values:
         raise InputError("missing required field 'mesons.reference_lot'")
-    photo = {name: tuple((k.rsplit("_", 1)[1], values.pop(k)) for k in list(values)
+    photo: dict[str, Any] = {name: tuple((k.rsplit("_", 1)[1], values.pop(k)) for k in list(values)
                          if k.startswith(f"{name}_"))
              for name in ("sigma0_ub", "f_nuc")}
     return MesonYields(**values, **photo)

@@ -133,7 +133,7 @@ def local_window(experiment: Experiment, z: float) -> tuple[float, float, float]
 
 
 def _node_jobs(experiment: Experiment, mass: float, method: str, model: str,
-               precision: float, seed: int, form_factor: str = "elastic",
+               precision: float, seed: int | None, form_factor: str = "elastic",
                ) -> list[tuple[CrossSectionJob | None, float]]:
     """One cross-section job (or None where closed) and its weight/L_T per depth node."""
     out: list[tuple[CrossSectionJob | None, float]] = []
@@ -154,7 +154,7 @@ def _node_jobs(experiment: Experiment, mass: float, method: str, model: str,
 
 
 def _job(experiment: Experiment, energy: float, mass: float, x_min: float, x_max: float,
-         method: str, model: str, precision: float, seed: int, form_factor: str,
+         method: str, model: str, precision: float, seed: int | None, form_factor: str,
          ) -> CrossSectionJob:
     """One ordinary cross section at a depth or shower node."""
     return CrossSectionJob.make(experiment.beam, energy, experiment.material, mass, x_min,
@@ -169,7 +169,7 @@ def brem_cross_sections(
     method: str = "etl",
     model: str = "mcp",
     precision: float = 5e-3,
-    seed: int = 0,
+    seed: int | None = 0,
     form_factor: str | None = None,
     evaluator: Evaluator | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -245,7 +245,7 @@ class ShowerCrossSections:
 
 
 def _shower_jobs(experiment: Experiment, rule: Any, mass: float, method: str, model: str,
-                 precision: float, seed: int, form_factor: str,
+                 precision: float, seed: int | None, form_factor: str,
                  ) -> list[tuple[int, CrossSectionJob]]:
     """(node index, cross-section job) for each node whose window is open at ``mass``."""
     out = []
@@ -274,7 +274,7 @@ def shower_cross_sections(
     method: str = "etl",
     model: str = "mcp",
     precision: float = 5e-3,
-    seed: int = 0,
+    seed: int | None = 0,
     form_factor: str | None = None,
     evaluator: Evaluator | None = None,
 ) -> ShowerCrossSections:

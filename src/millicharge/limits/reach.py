@@ -213,7 +213,7 @@ def reach(
     method: str = "etl",
     model: str = "mcp",
     precision: float = 5e-3,
-    seed: int = 0,
+    seed: int | None = 0,
     energy_loss: bool | None = None,
     form_factor: str | None = None,
     transport: str | None = None,

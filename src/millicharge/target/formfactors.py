@@ -91,7 +91,7 @@ def check_form_factor(value: object) -> FormFactor:
     millicharge.core.errors.InputError: unknown form factor 'inelastic': allowed are ...
     """
     try:
-        return FormFactor(value)
+        return FormFactor(value)  # type: ignore[arg-type]  # any object: ValueError below
     except ValueError:
         allowed = " and ".join(repr(f) for f in FORM_FACTORS)
         raise InputError(f"unknown form factor {value!r}: allowed are {allowed}") from None

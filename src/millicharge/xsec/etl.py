@@ -116,6 +116,7 @@ def _point_builder(
     def build(u: NDArray) -> tuple:
         n = u.shape[0]
         if has_x:
+            assert x_range is not None  # make_integrand passes one of x_range, x_fixed
             x, jac = map_x(u[:, 0], *x_range)
         else:
             x, jac = np.full(n, x_fixed), np.ones(n)
