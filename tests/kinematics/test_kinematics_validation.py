@@ -47,8 +47,8 @@ XSEC_BAD = {
     "precision": [None, "abc", True, NAN, INF, -1, 0, 1, 1e300],
     "seed": [-1, 1.5, "a", True, [], NAN],
     "nucleus_mass": ["abc", True, NAN, INF, -1, 0, []],
-    "cache": ["yes", 1, None],
-    "lookup_only": ["yes", 1],
+    "cache": ["yes", 1],  # None: the runner's default (on)
+    "runner": ["yes", 1, True],
 }
 _NAMES = {"target": ("material",), "x_min": ("x_min", "x window"),
           "x_max": ("x_max", "x window")}

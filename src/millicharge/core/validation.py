@@ -28,6 +28,7 @@ from millicharge.core.errors import InputError
 
 __all__ = [
     "ENERGY_MAX_GEV",
+    "ENERGY_MIN_GEV",
     "EPSILON_RANGE",
     "MASS_MIN_GEV",
     "flag",
@@ -39,7 +40,14 @@ __all__ = [
 ]
 
 ENERGY_MAX_GEV = 1e5
-"""Largest beam energy accepted (100 TeV): far above any fixed-target beam."""
+"""Largest beam energy accepted (100 TeV): far above any fixed-target beam. Energies are
+plain numbers of GeV; a :mod:`hepunits` quantity (base unit MeV) must be divided by ``GeV``
+(``energy=160 * GeV / GeV``): ``160 * GeV`` alone means 160 TeV and is refused here."""
+
+ENERGY_MIN_GEV = 0.01
+"""Smallest beam energy accepted (10 MeV, and above the lepton mass): an energy in MeV
+typed as GeV (``160 * MeV`` from :mod:`hepunits` is the number 160) cannot be detected,
+but a sub-10 MeV "beam" is always a unit slip."""
 
 MASS_MIN_GEV = 1e-9
 """Smallest χ (or A') mass accepted, 1 eV: σ only grows like ln(1/m) below the lepton mass,

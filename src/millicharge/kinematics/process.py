@@ -94,9 +94,11 @@ class Process:
         m_l = lepton_mass(beam)
         e_max = validation.ENERGY_MAX_GEV
         energy = validation.real("energy", energy, "a number of GeV")
-        if not m_l < energy <= e_max:
-            raise InputError(f"energy must exceed the {beam} mass {m_l:.6g} GeV and be at most "
-                             f"{e_max:g} GeV, got {energy!r}")
+        e_min = validation.ENERGY_MIN_GEV
+        if not (m_l < energy and e_min <= energy <= e_max):
+            raise InputError(f"energy must exceed the {beam} mass {m_l:.6g} GeV and lie in "
+                             f"[{e_min:g}, {e_max:g}] GeV (plain GeV numbers; hepunits: "
+                             f"energy=160*GeV/GeV), got {energy!r}")
         mass = validation.real("mass", mass, "a number of GeV")
         if not mass >= validation.MASS_MIN_GEV:
             raise InputError(f"mass must be positive and at least {validation.MASS_MIN_GEV:g} "
