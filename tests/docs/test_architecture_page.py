@@ -39,7 +39,7 @@ def _run_page(tmp_path, monkeypatch) -> tuple[dict, str]:
 
 def test_the_page_has_both_walk_throughs():
     langs = [lang for lang, _, _ in _blocks()]
-    assert langs.count("python") == 2 and "toml" in langs
+    assert langs.count("python") == 3 and "toml" in langs
     text = PAGE.read_text("utf-8")
     assert "## Walk-through: adding an experiment" in text
     assert "## Walk-through: adding a model" in text
@@ -71,3 +71,6 @@ def test_walk_throughs_run(tmp_path, monkeypatch):
     beta2 = 1 - 4 * 0.1**2 / s  # scalar / fermion = β²/(4(1 + 2m²/s))
     assert np.allclose(ratio, beta2 / (4 * (1 + 2 * 0.1**2 / s)), rtol=1e-12)
     assert ratio[0] < 1e-3 and abs(ratio[-1] - 0.25) < 1e-4
+    # ... and the engines integrate it through that factor
+    assert 0 < ns["scalar"].sigma_pb < ns["fermion"].sigma_pb / 4
+    assert ns["scalar"].model == "scalar-mcp"

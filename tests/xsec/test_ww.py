@@ -25,6 +25,7 @@ from millicharge.core.constants import ALPHA, M_E, M_MU
 from millicharge.core.errors import InputError
 from millicharge.core.units import GEV2_TO_PB
 from millicharge.kinematics.process import Process
+from millicharge.models.mcp import MODEL as MCP
 from millicharge.xsec import ww
 from millicharge.xsec.flux import photon_flux
 
@@ -150,8 +151,8 @@ def test_inner_quadrature_converged():
         x = np.array([2.2 * mass / energy, 0.05, 0.5, 0.9, 0.999, p.x_max_kinematic])
         x = x[(x > 2 * mass / energy) & (x <= p.x_max_kinematic)]
         args = (energy, p.lepton_mass, mass, x, 1 - x, p.target.Z, p.target.A)
-        coarse = ww._mcp_dsigma_dx(*args)
-        fine = ww._mcp_dsigma_dx(*args, fine_mass, fine_angle)
+        coarse = ww._pair_dsigma_dx(MCP, *args)
+        fine = ww._pair_dsigma_dx(MCP, *args, fine_mass, fine_angle)
         np.testing.assert_allclose(coarse, fine, rtol=ww._INNER_RTOL)
 
 

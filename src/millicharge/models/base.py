@@ -22,6 +22,7 @@ import abc
 from dataclasses import dataclass
 from typing import ClassVar
 
+import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["BASE_INTEGRATION_VARIABLES", "LheParticle", "Model"]
@@ -89,6 +90,14 @@ class Model(abc.ABC):
     def spectral_factor(self, s: ArrayLike, mass: float) -> NDArray:
         """dσ_{2→4}/ds per σ_{2→3}(m_V² = s) at unit coupling, GeV⁻² (models that integrate s)."""
         raise NotImplementedError(f"model {self.name!r} has a fixed invariant mass")
+
+    def spectral_factor_du(self, s: ArrayLike, mass: float, tanh_u: ArrayLike) -> NDArray:
+        """:meth:`spectral_factor` times ds/du in the Weizsäcker–Williams engine's mass
+        variable u, s = (2m)² cosh²u, so ds/du = 2s tanh u (:mod:`millicharge.xsec.ww`,
+        which integrates pair-like models, threshold 2m, over u). A model may override it
+        with the substitution made analytically (the millicharged pair does)."""
+        s_arr = np.asarray(s, dtype=float)
+        return self.spectral_factor(s_arr, mass) * 2.0 * s_arr * np.asarray(tanh_u, dtype=float)
 
     @property
     def integration_variables(self) -> tuple[str, ...]:

@@ -101,5 +101,10 @@ class MillichargedPair(Model):
         """:func:`spectral_density`."""
         return spectral_density(s, mass)
 
+    def spectral_factor_du(self, s: ArrayLike, mass: float, tanh_u: ArrayLike
+                           ) -> NDArray[np.float64]:
+        """:func:`spectral_density_du` (the substitution made analytically)."""
+        return spectral_density_du(s, mass, tanh_u)
+
 
 MODEL = MillichargedPair()

@@ -37,6 +37,7 @@ from millicharge.kinematics.process import (
     closed_window_message,
     validate_x_range,
 )
+from millicharge.models import get_model
 from millicharge.target.formfactors import FormFactor, check_form_factor
 from millicharge.target.materials import Material
 from millicharge.xsec import etl
@@ -97,7 +98,7 @@ def _key_inputs(kind: str, proc: Process, x_min: float, x_max: float, method: st
     inputs: dict[str, Any] = {
         "kind": kind, "beam": proc.beam, "energy": proc.energy,
         "target": dataclasses.asdict(proc.target), "mass": proc.mass,
-        "x_min": x_min, "x_max": x_max, "method": method, "model": model,
+        "x_min": x_min, "x_max": x_max, "method": method, "model": get_model(model).name,
         "precision": float(precision) if method == "etl" else None,
         "seed": seed if method == "etl" else None, "nucleus_mass": nucleus_mass,
     }
@@ -188,7 +189,8 @@ class CrossSectionJob:
             sigma_pb=value, error_pb=error, method=self.method, beam=self.beam,
             energy_gev=float(self.energy), target=self.target_name,
             mass_gev=float(self.mass), x_min=self.x_min, x_max=self.x_max, epsilon=1.0,
-            model=self.model, seed=self.seed, form_factor=str(self.form_factor),
+            model=get_model(self.model).name, seed=self.seed,
+            form_factor=str(self.form_factor),
             wall_s=time.perf_counter() - start, **extra,
         )
         return result.with_epsilon(self.epsilon)
@@ -289,7 +291,8 @@ class SpectrumJob:
         return Spectrum(
             x=xs, dsigma_dx_pb=values * eps2, error_pb=errors * eps2, method=self.method,
             beam=proc.beam, energy_gev=float(proc.energy), target=self.target_name,
-            mass_gev=float(proc.mass), epsilon=float(self.epsilon), model=self.model,
+            mass_gev=float(proc.mass), epsilon=float(self.epsilon),
+            model=get_model(self.model).name,
             form_factor=str(self.form_factor),
         )
 

@@ -78,7 +78,7 @@ from millicharge.core.units import GEV2_TO_PB
 from millicharge.core.validation import show
 from millicharge.kinematics.process import Process, validate_x_range, x_limits, x_threshold
 from millicharge.models import MODELS, Model, get_model
-from millicharge.models.mcp import spectral_density, spectral_density_du
+from millicharge.models.mcp import spectral_density
 from millicharge.target.formfactors import FormFactor, check_form_factor
 from millicharge.xsec.flux import photon_flux
 
@@ -162,7 +162,8 @@ def _s_range(
     return s_lo, s_hi
 
 
-def _mcp_dsigma_dx(
+def _pair_dsigma_dx(
+    model: Model,
     energy: float,
     m_l: float,
     mass: float,
@@ -174,7 +175,8 @@ def _mcp_dsigma_dx(
     angle_rule: tuple[NDArray[np.float64], NDArray[np.float64]] = _ANGLE_RULE,
     form_factor: str = FormFactor.ELASTIC,
 ) -> NDArray[np.float64]:
-    """WW dσ(l N → l N χχ̄)/dx in GeV⁻² (ε = 1): the vector result folded over s."""
+    """WW dσ(l N → l N χχ̄)/dx in GeV⁻² (ε = 1): the vector result folded over s with the
+    model's spectral factor (a pair: threshold 2m)."""
     s_lo, s_hi = _s_range(energy, m_l, mass, x, omx)
     ok = s_hi > s_lo
     m2x4 = 4.0 * mass * mass
@@ -190,7 +192,7 @@ def _mcp_dsigma_dx(
         energy, m_l, s, x[..., None], omx[..., None], Z, A, angle_rule, form_factor
     )
     # the pair spectral density times ds/du (s = 4m² cosh²u), from the model
-    dens = spectral_density_du(s, mass, th)
+    dens = model.spectral_factor_du(s, mass, th)
     out = np.sum(dsv * dens * du_dxi * weights, axis=-1)
     return np.where(ok, out, 0.0)
 
@@ -210,8 +212,8 @@ def _spectrum_gev(
     if np.any(inside):
         xi, oi = x[inside], omx[inside]
         if model.integrates_mass:
-            out[inside] = _mcp_dsigma_dx(
-                E, m_l, process.mass, xi, oi, Z, A, form_factor=form_factor
+            out[inside] = _pair_dsigma_dx(
+                model, E, m_l, process.mass, xi, oi, Z, A, form_factor=form_factor
             )
         else:
             out[inside] = _vector_dsigma_dx(
