@@ -168,3 +168,19 @@ def test_cli_scan_bad_input_is_one_line(extra, message):
     assert result.exit_code == 2
     lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], lines
+
+
+def test_grid_module_keeps_its_public_names():
+    """The grammar (grid_spec) and the table (scan_table) live in their own modules; the
+    names the CLI, README and notebooks import from ``millicharge.running.grid`` are the
+    same objects."""
+    from millicharge.running import grid, grid_spec, scan_table
+
+    for name in ("Grid", "make_grid", "parse_masses", "parse_target"):
+        assert getattr(grid, name) is getattr(grid_spec, name), name
+    for name in ("COLUMNS", "OUTPUT_FORMATS", "ScanTable", "check_output"):
+        assert getattr(grid, name) is getattr(scan_table, name), name
+    assert set(grid.__all__) >= {"COLUMNS", "OUTPUT_FORMATS", "Grid", "ScanTable",
+                                 "check_output", "make_grid", "parse_masses",
+                                 "parse_target", "scan"}
+    assert grid.parse_target("Z=6,A=12.011").symbol == "Z6A12.011"
