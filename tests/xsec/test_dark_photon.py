@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 import millicharge as mc
+from millicharge import reach
 from millicharge.cli.main import main
 from millicharge.core.errors import InputError
 from millicharge.core.units import PB_TO_CM2
 from millicharge.experiments.config import load_experiment
-from millicharge.limits.reach import reach
 from millicharge.limits.statistics import upper_limit
 
 
