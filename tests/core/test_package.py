@@ -46,12 +46,18 @@ def test_constants():
         lepton_mass("tau")
 
 
-def test_citations_record_what_a_run_used():
-    citations.reset()
-    millicharge.cross_section("mu", 160, "Pb", 0.1, 0.5, method="ww")
-    used = citations.used()
-    assert "gninenko2025" in used and "kim-tsai1973" in used
-    assert "@article" in citations.bibtex()
-    with pytest.raises(KeyError):
-        citations.cite("no-such-paper")
+def test_results_carry_their_citations_and_nothing_is_recorded_run_wide():
+    ww = millicharge.cross_section("mu", 160, "Pb", 0.1, 0.5, method="ww", cache=False)
+    both = millicharge.cross_section("mu", 160, "Pb", 0.1, 0.5, method="ww", cache=False,
+                                     form_factor="elastic+inelastic")
+    assert ww.citations == ("gninenko2025", "kim-tsai1973")
+    assert citations.collect([ww, both], ww) == ["gninenko2025", "kim-tsai1973", "tsai1974",
+                                                 "bjorken2009"]
+    assert "@article{Kim:1973he," in citations.bibtex(list(ww.citations))
+    assert not {"cite", "used", "reset"} & set(dir(citations))  # no module state to forget
+    with pytest.raises(KeyError, match="no-such-paper"):
+        citations.bibtex(["gninenko2025", "no-such-paper"])
+
+
+def test_error_classes():
     assert issubclass(InputError, ValueError)

@@ -71,3 +71,22 @@ def test_cl_dependence() -> None:
 def test_bad_input(kwargs: dict) -> None:
     with pytest.raises(InputError):
         upper_limit(**kwargs)
+
+
+def test_a_reach_with_a_background_uncertainty_cites_its_treatment() -> None:
+    """Cousins–Highland and Cousins–Linnemann–Tucker (module docstring) travel with the
+    reach table whose limit marginalised σ_b, and only with it."""
+    import dataclasses
+
+    from millicharge.core.citations import STATISTICS_KEYS
+    from millicharge.experiments.config import load_experiment
+    from millicharge.limits.reach import reach
+
+    exact = load_experiment("na64mu")
+    uncertain = dataclasses.replace(exact, background=1.0, background_uncertainty=0.5)
+    assert set(STATISTICS_KEYS) == {"cousins-highland1992", "cousins2008"}
+    plain = reach(exact, [0.05], method="ww")
+    marginalised = reach(uncertain, [0.05], method="ww")
+    assert marginalised.meta["s_up"] == upper_limit(background=1.0, background_uncertainty=0.5)
+    assert not set(STATISTICS_KEYS) & set(plain.citations)
+    assert set(STATISTICS_KEYS) <= set(marginalised.citations)

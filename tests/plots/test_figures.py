@@ -37,8 +37,15 @@ def test_figure4_colours_one_per_experiment_and_labels_from_the_model():
 
 
 def test_figure3_ratio_panel_and_data():
-    fig, series = figure3(["na64mu"], [0.05, 0.5], methods=["etl", "ww"], precision=2e-2)
+    fig, (series, tables) = figure3(["na64mu"], [0.05, 0.5], methods=["etl", "ww"],
+                                    precision=2e-2)
     assert len(fig.axes) == 2  # σ and ETL/WW
+    # the tables the series were read from, with the references of each method
+    assert [(k, t.meta["method"]) for k, t in tables] == [("na64mu", "etl"), ("na64mu", "ww")]
+    for s, (_, t) in zip(series, tables, strict=True):
+        np.testing.assert_array_equal(s.sigma_pb, t["sigma_pb"])
+    assert [t.citations for _, t in tables] == [("gninenko2025", "lepage2021"),
+                                                ("gninenko2025", "kim-tsai1973")]
     etl = next(s for s in series if s.method == "etl")
     ww = next(s for s in series if s.method == "ww")
     ratio = fig.axes[1].get_lines()[0].get_ydata()

@@ -66,12 +66,13 @@ def xsec(beam, energy, target, masses, method, model, epsilon, seed, form_factor
     fmt = output_format(output, fmt, TEXT_OUTPUTS)
     material = parse_target(target)
     values = parse_masses(masses)
-    records = []
+    records, results = [], []
     form_factors = set()
     for m in progress(values, not no_progress):
         r = cross_section(beam, energy, material, float(m), x_min, x_max, method=method,
                           model=model, epsilon=epsilon, precision=precision, seed=seed,
                           cache=not no_cache, progress=False, form_factor=form_factor)
+        results.append(r)
         record = r.to_dict()
         record["target"] = material.symbol
         records.append(finite(record))
@@ -90,7 +91,7 @@ def xsec(beam, energy, target, masses, method, model, epsilon, seed, form_factor
     else:
         text = table(records, cols)
     emit(text, output)
-    maybe_cite(cite)
+    maybe_cite(cite, results)
 
 
 @click.command()
@@ -107,10 +108,12 @@ def spectrum(beam, energy, target, masses, method, model, epsilon, seed, form_fa
     material = parse_target(target)
     values = parse_masses(masses)
     rows: list[dict[str, Any]] = []
+    spectra = []
     for m in progress(values, not no_progress):
         r = _spectrum(beam, energy, material, float(m), list(xs), method=method, model=model,
                       epsilon=epsilon, precision=precision, seed=seed, form_factor=form_factor,
                       progress=False)
+        spectra.append(r)
         rows += [({"mass_gev": float(m)} if len(values) > 1 else {}) | d for d in r.rows()]
     cols = (["mass_gev"] if len(values) > 1 else []) + ["x", "dsigma_dx_pb", "error_pb"]
     if fmt == "json":
@@ -121,4 +124,4 @@ def spectrum(beam, energy, target, masses, method, model, epsilon, seed, form_fa
     else:
         text = table(rows, cols)
     emit(text, output)
-    maybe_cite(cite)
+    maybe_cite(cite, spectra)

@@ -66,4 +66,4 @@ def generate(experiment, masses, n_events, output, seed, model, epsilon, x_min, 
         f"{sample.error_pb:.2g} pb, unweighting efficiency {sample.efficiency:.3f}, "
         f"overweight events {sample.overweight_fraction:.2g}, "
         f"{rate:.0f} events/s (file included)", err=True)
-    maybe_cite(cite)
+    maybe_cite(cite, sample)

@@ -25,7 +25,7 @@ from millicharge.cli.options import DEFAULT_PRECISION, parse_masses
 from millicharge.cli.plot import plot
 from millicharge.cli.reach import reach
 from millicharge.cli.scan import scan
-from millicharge.core.citations import SOFTWARE_KEYS, bibtex, reset
+from millicharge.core.citations import SOFTWARE_KEYS, bibtex
 from millicharge.core.errors import InputError
 from millicharge.running.interrupt import exit_on_interrupt
 
@@ -109,7 +109,6 @@ def _one_line_warning(message: Warning | str, category: type[Warning], filename:
               help="Print the BibTeX of the software and of the paper it reproduces, and exit.")
 def main() -> None:
     """Reach of lepton fixed-target missing-energy experiments for millicharged particles."""
-    reset()
     warnings.formatwarning = _one_line_warning
 
 

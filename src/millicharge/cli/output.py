@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from millicharge.core.atomic import write_text
-from millicharge.core.citations import SOFTWARE_KEYS, bibtex, used
+from millicharge.core.citations import SOFTWARE_KEYS, bibtex, collect
 
 __all__ = ["emit", "finite", "maybe_cite", "progress", "table"]
 
@@ -53,10 +53,13 @@ def finite(record: dict[str, Any]) -> dict[str, Any]:
             for k, v in record.items()}
 
 
-def maybe_cite(cite: bool) -> None:
-    """The references the run used, then the software itself and its paper (stderr)."""
+def maybe_cite(cite: bool, *results: Any) -> None:
+    """With ``cite``, the BibTeX of the references the ``results`` carry (their
+    ``citations``, :func:`~millicharge.core.citations.collect`), then of the software
+    itself and its paper, on stderr."""
     if cite:
-        keys = used() + [k for k in SOFTWARE_KEYS if k not in used()]
+        keys = collect(*results)
+        keys += [k for k in SOFTWARE_KEYS if k not in keys]
         click.echo("\n" + bibtex(keys), err=True)
 
 

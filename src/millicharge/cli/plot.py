@@ -76,11 +76,11 @@ def plot_spectrum(experiment, masses, points, method, out, precision, no_progres
     from millicharge.plots.figures import figure2
 
     check_figure(out, inputs=[experiment])
-    fig, _ = figure2(experiment, [float(m) for m in parse_masses(masses)], points=points,
+    fig, spectra = figure2(experiment, [float(m) for m in parse_masses(masses)], points=points,
                      method=method, model=model, precision=precision, seed=seed,
                      cache=not no_cache, form_factor=form_factor)  # no progress bar to hide
     _save(fig, out)
-    maybe_cite(cite)
+    maybe_cite(cite, spectra)
 
 
 @plot.command("xsec", short_help="Fig. 3: σ in the signal box versus the mass.")
@@ -96,11 +96,11 @@ def plot_xsec(experiments, methods, masses, out, precision, no_progress, cite, s
     from millicharge.plots.figures import figure3
 
     check_figure(out, inputs=list(experiments))
-    fig, _ = figure3(list(experiments), parse_masses(masses), methods=list(methods),
+    fig, (_, tables) = figure3(list(experiments), parse_masses(masses), methods=list(methods),
                      model=model, precision=precision, seed=seed,
                      cache=not no_cache, progress=not no_progress, form_factor=form_factor)
     _save(fig, out)
-    maybe_cite(cite)
+    maybe_cite(cite, [t for _, t in tables])
 
 
 _PLOT_REACH_HELP = f"""Fig. 4: projected reach at {cl_text("each experiment's")} with existing
@@ -155,5 +155,5 @@ def plot_reach(experiments, masses, method, existing, user_limits, csv_out, no_c
     _save(fig, out)
     if csv_path is not None:
         click.echo(f"wrote {write_text(csv_path, reach_csv(tables))}", err=True)
-    maybe_cite(cite)
+    maybe_cite(cite, [t for _, t in tables])
 

@@ -96,4 +96,4 @@ def reach(experiment, masses, cl, method, model, precision, seed, backend, worke
                 f"transport {transport_label(meta)}\n"
                 + table(result.rows(), [c for c in cols if c in result.names]))
     emit(text, output)
-    maybe_cite(cite)
+    maybe_cite(cite, result)

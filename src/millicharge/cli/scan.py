@@ -97,4 +97,4 @@ def scan(beams, energies, targets, masses, x_mins, x_max, method, model, precisi
         click.echo(result.to_json())
     else:
         click.echo(table(result.rows, result.names))
-    maybe_cite(cite)
+    maybe_cite(cite, result)

@@ -5,18 +5,20 @@ Results carry their references: :class:`~millicharge.core.results.CrossSection`,
 ``citations`` tuple of keys of :data:`BIBTEX`, derived from what they were computed with
 (method, form factor, statistics, transport), so a result from a worker process or a dask
 cluster carries its own. :func:`collect` gathers the keys of several results and
-:func:`bibtex` prints them:
+:func:`bibtex` prints them; the command line's ``--cite`` prints those of the results the
+command produced. There is no run-wide record: what a result rests on is its own.
 
     >>> collect(*[type("R", (), {"citations": k})() for k in (("a", "b"), ("b", "c"))])
     ['a', 'b', 'c']
     >>> cross_section_keys("ww", "elastic")
     ('gninenko2025', 'kim-tsai1973')
-
-:func:`cite`, :func:`used` and :func:`reset` keep a run-wide list for the command line's
-``--cite``; the running layer records the keys of the results it returns there.
+    >>> bibtex(["lepage2021"]).splitlines()[0]
+    '@article{Lepage:2020tgj,'
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from millicharge._version import __version__
 
@@ -26,11 +28,8 @@ __all__ = [
     "SOFTWARE_KEYS",
     "STATISTICS_KEYS",
     "bibtex",
-    "cite",
     "collect",
     "cross_section_keys",
-    "reset",
-    "used",
 ]
 
 BIBTEX: dict[str, str] = {
@@ -141,29 +140,15 @@ def collect(*results: object) -> list[str]:
     return out
 
 
-_used: list[str] = []
+def bibtex(keys: Sequence[str]) -> str:
+    """BibTeX of ``keys`` (of :data:`BIBTEX`), in their order, separated by blank lines.
 
-
-def cite(*keys: str) -> None:
-    """Record the references ``keys`` in the run-wide list (for the command line's
-    ``--cite``; results carry their own ``citations``)."""
-    for key in keys:
-        if key not in BIBTEX:
-            raise KeyError(f"no reference {key!r} in the citation registry")
-        if key not in _used:
-            _used.append(key)
-
-
-def used() -> list[str]:
-    """Keys cited since the last :func:`reset`, in order of first use."""
-    return list(_used)
-
-
-def reset() -> None:
-    """Forget what was cited."""
-    _used.clear()
-
-
-def bibtex(keys: list[str] | None = None) -> str:
-    """BibTeX of ``keys`` (default: everything cited so far)."""
-    return "\n\n".join(BIBTEX[k] for k in (used() if keys is None else keys))
+    >>> bibtex(["no-such-paper"])
+    Traceback (most recent call last):
+    ...
+    KeyError: "no reference 'no-such-paper' in the citation registry"
+    """
+    missing = [k for k in keys if k not in BIBTEX]
+    if missing:
+        raise KeyError(f"no reference {missing[0]!r} in the citation registry")
+    return "\n\n".join(BIBTEX[k] for k in keys)

@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from millicharge.core.citations import cross_section_keys
 from millicharge.core.results import csv_text, data_frame, fmt_error, html_fields, write_csv
+from millicharge.core.vocab import Method
 
 __all__ = ["EventSample"]
 
@@ -30,7 +32,9 @@ class EventSample:
     is kept/evaluated points in production; ``overweight_fraction`` the fraction of the
     returned events whose weight exceeded w_max; ``truncated_fraction`` the part of σ
     above w_max in production (the bound on the normalisation bias); ``timing`` wall
-    seconds per stage.
+    seconds per stage. ``citations`` are the keys (in
+    :data:`millicharge.core.citations.BIBTEX`) of what the sample rests on: the exact
+    tree-level |M|² sampled with VEGAS, and the form factor used.
     """
 
     experiment: str
@@ -62,6 +66,13 @@ class EventSample:
     def n_events(self) -> int:
         """Number of events."""
         return int(self.momenta["lepton_in"].shape[0])
+
+    @property
+    def citations(self) -> tuple[str, ...]:
+        """Reference keys of the paper's exact tree level, VEGAS (the events are drawn on
+        its map) and the form factor, as for an ETL
+        :class:`~millicharge.core.results.CrossSection`."""
+        return cross_section_keys(Method.ETL, self.form_factor)
 
     @property
     def x(self) -> NDArray:

@@ -42,6 +42,9 @@ Background uncertainty (``background_uncertainty`` σ_b > 0)
     bit for bit); σ_b > 0 needs b > 0. The projected limit keeps n = median Pois(b): the
     count expected if the background is as estimated; the uncertainty then enters only
     through the interpretation of that count.
+    These two references are :data:`millicharge.core.citations.STATISTICS_KEYS`, which a
+    reach table made with σ_b > 0 carries in its ``citations`` (this module records
+    nothing: the result says what it rests on).
 
     >>> round(upper_limit(), 4)              # b = 0, 95 % CL: −ln 0.05 (paper: ≈ 3)
     2.9957
@@ -61,7 +64,6 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.special import gammaincc, gammainccinv, gammaln
 
-from millicharge.core.citations import cite
 from millicharge.core.errors import InputError
 
 __all__ = ["METHODS", "marginal_cdf", "median_background_count", "poisson_cdf", "upper_limit"]
@@ -210,7 +212,6 @@ def upper_limit(
 def _marginalised_limit(n: int, background: float, sigma_b: float, alpha: float,
                         method: str) -> float:
     """s_up with the background marginalised over its Gamma prior (module docstring)."""
-    cite("cousins-highland1992", "cousins2008")
     target = alpha if method == "poisson" else alpha * marginal_cdf(n, 0.0, background,
                                                                      sigma_b)
 

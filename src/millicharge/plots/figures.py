@@ -4,7 +4,10 @@ The data come through the cached public functions
 (:func:`millicharge.running.api.spectrum`, :func:`millicharge.running.api.reach`). Each
 ``figureN_data`` returns plain data (what is handed to :mod:`millicharge.plots.plotting`);
 each ``figureN`` draws it and returns ``(figure, data)`` so tests can check that what is
-plotted is what was computed.
+plotted is what was computed. The results behind each figure are in its data and carry
+their ``citations``: the spectra of Fig. 2 and the reach tables of Figs. 3 and 4
+(:func:`millicharge.core.citations.collect` gathers them; the command line's ``--cite``
+prints them).
 ``form_factor=None`` (the default) uses each experiment's ``[target] form_factor``;
 ``"elastic"`` or ``"elastic+inelastic"`` overrides it.
 """
@@ -105,25 +108,45 @@ def figure3_data(
     form_factor: str | None = None,
 ) -> list[plotting.XsecSeries]:
     """σ(x_th ≤ x ≤ x_max) versus m_χ per experiment and method (Fig. 3)."""
-    series = []
+    return _figure3_series_and_tables(experiments, masses, methods=methods, model=model,
+                                      precision=precision, seed=seed, cache=cache,
+                                      progress=progress, form_factor=form_factor)[0]
+
+
+def _figure3_series_and_tables(
+    experiments: Sequence[str | Path | Experiment],
+    masses: Sequence[float] | None,
+    *,
+    methods: Sequence[str],
+    model: str,
+    **options: Any,
+) -> tuple[list[plotting.XsecSeries], list[tuple[str, ReachTable]]]:
+    """The series of :func:`figure3_data` and the reach tables they were read from."""
+    series, tables = [], []
     for key, exp in _experiments(experiments):
         for method in methods:
-            table = reach(exp, masses, method=method, model=model, precision=precision,
-                          seed=seed, cache=cache, progress=progress, form_factor=form_factor)
+            table = reach(exp, masses, method=method, model=model, **options)
+            tables.append((key, table))
             series.append(plotting.XsecSeries(
                 label=f"{exp.name} ({method.upper()})", mass_gev=table["mass_gev"],
                 sigma_pb=table["sigma_pb"], error_pb=table["sigma_error_pb"], method=method,
                 color=experiment_color(key), experiment=exp.name, model=model))
-    return series
+    return series, tables
 
 
-def figure3(experiments, masses=None, *, methods=("etl",), **kwargs: Any):
-    """Draw Fig. 3 (with an ETL/WW ratio panel when both methods are asked for)."""
-    data = figure3_data(experiments, masses, methods=methods, **kwargs)
+def figure3(experiments, masses=None, *, methods=("etl",), model: str = "mcp",
+            precision: float = 5e-3, seed: int = 0, cache: bool = True,
+            progress: bool = False, form_factor: str | None = None):
+    """Draw Fig. 3 (with an ETL/WW ratio panel when both methods are asked for); returns
+    (figure, (series, tables)): the series drawn (:func:`figure3_data`) and the
+    ``(experiment, ReachTable)`` pairs they come from, one per experiment and method."""
+    series, tables = _figure3_series_and_tables(
+        experiments, masses, methods=methods, model=model, precision=precision, seed=seed,
+        cache=cache, progress=progress, form_factor=form_factor)
     with paper_style():
-        fig, _ = plotting.make_xsec_figure(data, with_ratio=len(set(methods)) > 1,
-                                           model=kwargs.get("model", "mcp"))
-    return fig, data
+        fig, _ = plotting.make_xsec_figure(series, with_ratio=len(set(methods)) > 1,
+                                           model=model)
+    return fig, (series, tables)
 
 
 def figure4_data(

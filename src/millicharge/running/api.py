@@ -14,8 +14,9 @@ here.
     >>> r.citations
     ('gninenko2025', 'kim-tsai1973')
 
-Every result carries its ``citations``; the keys are also recorded in the run-wide list of
-:mod:`millicharge.core.citations` (``used()``), which the command line's ``--cite`` prints.
+Every result carries its ``citations`` (keys of :data:`millicharge.core.citations.BIBTEX`,
+derived from what it was computed with, wherever it was computed); the command line's
+``--cite`` prints those of the results a command produced.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from millicharge.core import citations, validation
+from millicharge.core import validation
 from millicharge.core.errors import InputError
 from millicharge.core.results import CrossSection, Spectrum
 from millicharge.experiments.config import Experiment
@@ -67,11 +68,6 @@ def _mass_list(mass: object) -> list[float]:
     if np.ndim(mass) != 1 or len(mass) == 0:  # type: ignore[arg-type]
         raise InputError(f"mass must be {rule}, got {validation.show(mass)}")
     return [float(m) for m in validation.real_array("mass", mass, rule)]
-
-
-def _cited(results: Any) -> Any:
-    citations.cite(*citations.collect(results))
-    return results
 
 
 def cross_section(
@@ -114,7 +110,7 @@ def cross_section(
                       backend=backend, workers=workers)
     jobs = [CrossSectionJob.make(beam, energy, target, m, x_min, x_max,  # type: ignore[arg-type]
                                  **options) for m in masses]  # type: ignore[arg-type]
-    results = _cited(run(jobs))
+    results = run(jobs)
     return results if several else results[0]
 
 
@@ -148,8 +144,8 @@ def spectrum(
     jobs = [SpectrumJob.make(beam, energy, target, m, x, method=method,  # type: ignore[arg-type]
                              model=model, epsilon=epsilon, precision=precision, seed=seed,
                              form_factor=form_factor) for m in masses]
-    results = _cited([run.spectrum(job) for job in tqdm(
-        jobs, desc="spectra", unit="mass", leave=False, disable=not (several and run.progress))])
+    results = [run.spectrum(job) for job in tqdm(
+        jobs, desc="spectra", unit="mass", leave=False, disable=not (several and run.progress))]
     return results if several else results[0]
 
 
@@ -180,7 +176,6 @@ def reach(
     """
     run = make_runner(runner, cache=cache, progress=progress, backend=backend,
                       workers=workers, scheduler=scheduler)
-    table = _reach.reach(experiment, masses, cl=cl, method=method, model=model,
-                         precision=precision, seed=seed, energy_loss=energy_loss,
-                         form_factor=form_factor, transport=transport, evaluator=run)
-    return _cited(table)
+    return _reach.reach(experiment, masses, cl=cl, method=method, model=model,
+                        precision=precision, seed=seed, energy_loss=energy_loss,
+                        form_factor=form_factor, transport=transport, evaluator=run)
