@@ -4,6 +4,10 @@
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,7 +18,7 @@ from millicharge.core.constants import E_CHARGE_SQ
 from millicharge.kinematics.phase_space import three_body_events
 from millicharge.kinematics.process import Process
 from millicharge.target.formfactors import elastic_form_factor
-from millicharge.xsec import etl, kernel_amplitude
+from millicharge.xsec import etl, kernel_amplitude, kernel_phase_space
 from millicharge.xsec import kernels as _kernels
 
 BEAMS = [("e", 8.0, "Al"), ("mu", 160.0, "Pb")]
@@ -124,3 +128,65 @@ def test_three_body_kernel_equals_numpy(beam, x, s):
         a, b = getattr(fast, name)[ok], getattr(ref, name)[ok]
         scale = np.max(np.abs(b), axis=1, keepdims=True)
         assert np.max(np.abs(a - b) / scale) < 1e-12, name
+
+
+# ------------------------------------------------------- compiled once, ahead, in parallel
+def test_warm_up_signatures_are_those_of_the_real_calls():
+    """warm_up compiles each kernel for SIGNATURE; the integrand's calls reuse it (a call
+    with other argument types would add a second, lazily compiled, overload)."""
+    _kernels.warm_up()
+    proc, args = _events("mu", 160.0, "Pb", 0.5, 1e-4)
+    ev = _kernels.three_body_events_fast(*args)
+    sel = etl._select(ev, ev.weight > 0)
+    etl.squared_amplitude(proc, sel, proc.target.nucleus_mass)
+    for kernel, signature in ((_kernels.contraction_kernel, kernel_amplitude.SIGNATURE),
+                              (_kernels.three_body_kernel, kernel_phase_space.SIGNATURE)):
+        assert [tuple(s) for s in kernel.signatures] == [signature]
+
+
+_FRESH = """
+import sys, numpy as np
+from millicharge.xsec import kernels as k
+if sys.argv[1] == "warm_up":
+    k.warm_up()
+one = np.linspace(0.1, 0.9, 7)
+ev = k.three_body_kernel(160.0, 0.1056583755, 193.7, one, 1e-3 * one, one, one[::-1], one)
+p, pp, kk, nucleus, _, t, w = ev
+c = k.contraction_kernel(p, pp, kk, 1e-3 * one, nucleus, t, 0.1056583755)
+print(sum(k.three_body_kernel.stats.cache_hits.values()))
+print(np.concatenate([w, c]).tobytes().hex())
+"""
+
+
+def _fresh(how: str, cache: Path, env_extra: dict[str, str] | None = None) -> list[str]:
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(cache), **(env_extra or {}))
+    proc = subprocess.run([sys.executable, "-c", _FRESH, how], capture_output=True, text=True,
+                          env=env, check=False, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.split()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the compilation forks only on POSIX")
+def test_parallel_compilation_gives_the_serial_numbers(tmp_path):
+    """An empty cache: warm_up compiles with forked children, and the parent loads
+    three_body_kernel from the cache the child wrote; the kernels' numbers are bit for bit
+    those of a plain (lazy, serial) compilation in another empty cache."""
+    hits, parallel = _fresh("warm_up", tmp_path / "parallel")
+    assert int(hits) >= 1, "three_body_kernel was not compiled by a child"
+    lazy_hits, serial = _fresh("lazy", tmp_path / "serial")
+    assert int(lazy_hits) == 0
+    assert parallel == serial
+
+
+def test_compilation_without_fork_falls_back_to_the_parent(tmp_path):
+    """Where processes cannot fork, warm_up compiles everything itself, same numbers."""
+    code = ("import os\ndef refuse():\n    raise OSError('no fork here')\nos.fork = refuse\n"
+            + _FRESH)
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "nofork"))
+    proc = subprocess.run([sys.executable, "-c", code, "warm_up"], capture_output=True,
+                          text=True, env=env, check=False, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    hits, numbers = proc.stdout.split()
+    assert int(hits) == 0  # compiled here, not loaded from a child's cache
+    _, serial = _fresh("lazy", tmp_path / "serial")
+    assert numbers == serial

@@ -13,7 +13,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["CACHE_DIR", "KERNEL", "KERNEL_INLINE", "njit"]
+__all__ = [
+    "CACHE_DIR", "COMPLEXES", "COMPLEX_ROWS", "FLOAT", "KERNEL", "KERNEL_INLINE", "REALS",
+    "REAL_ROWS", "njit",
+]
 
 
 def _writable(folder: Path) -> bool:
@@ -53,9 +56,21 @@ def _configure_cache_dir() -> str:
 
 CACHE_DIR: str = _configure_cache_dir()
 """The folder holding numba's compiled kernels (see :func:`_configure_cache_dir`)."""
-from numba import njit  # noqa: E402 - after the cache folder is chosen
+from numba import njit, types  # noqa: E402 - after the cache folder is chosen
 
 KERNEL = njit(cache=True, fastmath=False, error_model="numpy")
 """The decorator of the compiled kernels (cached in :data:`CACHE_DIR`)."""
 KERNEL_INLINE = njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 """:data:`KERNEL` for small helpers inlined into their callers."""
+
+# The argument types of the kernels' signatures (compiled ahead of the first call by
+# millicharge.xsec.kernels.warm_up): float64 scalars and C-contiguous arrays.
+FLOAT = types.float64
+REALS = types.float64[::1]
+"""(N,) float64, C-contiguous."""
+REAL_ROWS = types.float64[:, ::1]
+"""(N, 4) float64 rows (four-vectors), C-contiguous."""
+COMPLEXES = types.complex128[::1]
+"""(4,) complex128 (a spinor), C-contiguous."""
+COMPLEX_ROWS = types.complex128[:, ::1]
+"""(n, 4) complex128 rows (spinors, a 4 × 4 matrix), C-contiguous."""

@@ -23,9 +23,18 @@ import math
 import numpy as np
 
 from millicharge.kinematics.lorentz import one_minus_beta
-from millicharge.xsec.jit import KERNEL, KERNEL_INLINE
+from millicharge.xsec.jit import (
+    COMPLEX_ROWS,
+    COMPLEXES,
+    FLOAT,
+    KERNEL,
+    KERNEL_INLINE,
+    REAL_ROWS,
+    REALS,
+)
 
-__all__ = ["contraction_kernel", "stable_dot_kernel"]
+__all__ = ["HELPER_SIGNATURES", "SIGNATURE", "STABLE_DOT_SIGNATURE", "contraction_kernel",
+           "stable_dot_kernel"]
 
 _one_minus_beta = KERNEL_INLINE(one_minus_beta)
 
@@ -265,3 +274,19 @@ def contraction_kernel(p, pp, k, s, nucleus, t, lepton_mass):
                     total += 8.0 * (pj.real * pj.real + pj.imag * pj.imag) - 2.0 * tv * jj
         result[ev] = total
     return result
+
+
+STABLE_DOT_SIGNATURE = (REALS, FLOAT, REALS, FLOAT)
+""":func:`stable_dot_kernel`'s argument types, as both kernels call it."""
+HELPER_SIGNATURES = {
+    _u_spinor: (FLOAT, FLOAT, FLOAT, FLOAT, FLOAT, COMPLEX_ROWS),
+    _propagator: (FLOAT, FLOAT, FLOAT, FLOAT, FLOAT, FLOAT, COMPLEX_ROWS),
+    _gamma_times: (COMPLEXES, COMPLEX_ROWS),
+    _times_gamma: (COMPLEXES, COMPLEX_ROWS),
+    _prop_times: (COMPLEX_ROWS, COMPLEXES, COMPLEXES),
+}
+"""The argument types with which :func:`contraction_kernel` calls its compiled helpers (so
+that they can be compiled ahead of it, apart: :func:`millicharge.xsec.kernels.warm_up`)."""
+SIGNATURE = (REAL_ROWS, REAL_ROWS, REAL_ROWS, REALS, REAL_ROWS, REALS, FLOAT)
+""":func:`contraction_kernel`'s argument types, as :func:`millicharge.xsec.kernels.contraction`
+calls it."""

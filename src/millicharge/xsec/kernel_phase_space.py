@@ -12,10 +12,10 @@ import math
 
 import numpy as np
 
-from millicharge.xsec.jit import KERNEL
+from millicharge.xsec.jit import FLOAT, KERNEL, REALS
 from millicharge.xsec.kernel_amplitude import stable_dot_kernel
 
-__all__ = ["three_body_kernel"]
+__all__ = ["SIGNATURE", "three_body_kernel"]
 
 _TWO_PI = 2.0 * math.pi
 _TWO_PI_4 = _TWO_PI**4  # as phase_space computes TWO_PI**4 (Python float power)
@@ -116,3 +116,8 @@ def three_body_kernel(energy, lepton_mass, nucleus_mass, x, s, u_rho, u_t, phi):
         t_out[i] = tv
     return p, pp, k, nucleus, recoil, t_out, weight
 
+
+
+SIGNATURE = (FLOAT, FLOAT, FLOAT, REALS, REALS, REALS, REALS, REALS)
+""":func:`three_body_kernel`'s argument types, as
+:func:`millicharge.xsec.kernels.three_body_events_fast` calls it."""

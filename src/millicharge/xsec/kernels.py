@@ -32,12 +32,18 @@ on each kernel's own source file: after editing :mod:`millicharge.kinematics.lor
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import sys
+import warnings
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from millicharge.kinematics.phase_space import Events
+from millicharge.xsec import kernel_amplitude, kernel_phase_space
 from millicharge.xsec.jit import CACHE_DIR
 from millicharge.xsec.kernel_amplitude import contraction_kernel
 from millicharge.xsec.kernel_phase_space import three_body_kernel
@@ -90,8 +96,9 @@ def three_body_events_fast(energy: float, lepton_mass: float, nucleus_mass: floa
 
 
 # ----------------------------------------------------------------- compile once, announced
-_COMPILE_SECONDS = 5
-"""Rough compile time of the two kernels: 3-4 s measured on a quiet machine, more under load."""
+_COMPILE_SECONDS = 2
+"""Rough compile time of the kernels (see :func:`warm_up`; measured 1.5-2.5 s on two
+cores, more under load): the number the announcement states."""
 
 _warm: bool = False
 
@@ -112,13 +119,87 @@ def _compiled_cache_present() -> bool:
         return False
 
 
+_Task = tuple[Any, tuple]
+"""A compiled function (numba dispatcher) and the argument types to compile it for."""
+
+
+def _compile(tasks: list[_Task]) -> None:
+    """Compile each function for its signature, or load it from numba's cache."""
+    for dispatcher, signature in tasks:
+        dispatcher.compile(signature)
+
+
+def _compile_in_child(tasks: list[_Task]) -> int | None:
+    """Fork a process that compiles ``tasks`` into numba's on-disk cache and exits; its
+    pid, or None where processes cannot fork (then the caller compiles them itself)."""
+    if os.name != "posix":
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid:
+        return pid
+    status = 1
+    try:  # the child: compile, save to the cache, leave without running any exit handler
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # numba's caching warnings: the parent's to give
+            _compile(tasks)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _reap(pid: int | None, kill: bool = False) -> None:
+    """Wait for a compiling child (stopping it first with ``kill``); its exit status is not
+    needed: what it did not cache, the parent compiles."""
+    if pid is None:
+        return
+    if kill:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def _compile_all() -> None:
+    """Compile both kernels for the signatures the integrand uses, three processes at once.
+
+    Each compiled function has its own entry in numba's cache, which lets independent ones
+    compile in forked processes: the parent compiles the helper both kernels share, forks
+    one child for :func:`three_body_kernel` and one for two of
+    :func:`contraction_kernel`'s helpers, compiles the other helpers, then compiles
+    :func:`contraction_kernel` (loading the child's helpers from the cache) and loads
+    :func:`three_body_kernel`. Anything a child failed to cache is compiled here instead,
+    so the result never depends on the children (only the time does). Same signatures,
+    same machine code: the numbers are those of a serial compilation.
+    """
+    helpers = list(kernel_amplitude.HELPER_SIGNATURES.items())
+    _compile([(kernel_amplitude.stable_dot_kernel, kernel_amplitude.STABLE_DOT_SIGNATURE)])
+    phase_space = _compile_in_child([(three_body_kernel, kernel_phase_space.SIGNATURE)])
+    some_helpers = _compile_in_child(helpers[:1] + helpers[-1:])
+    done = False
+    try:
+        _compile(helpers[1:-1])
+        _reap(some_helpers)
+        _compile(helpers[:1] + helpers[-1:] + [(contraction_kernel, kernel_amplitude.SIGNATURE)])
+        _reap(phase_space)
+        _compile([(three_body_kernel, kernel_phase_space.SIGNATURE)])
+        done = True
+    finally:
+        if not done:  # interrupted: stop the children
+            _reap(some_helpers, kill=True)
+            _reap(phase_space, kill=True)
+
+
 def warm_up() -> None:
     """Compile the kernels now (or load them from numba's cache), in this process.
 
     Called before worker processes fork, so that they inherit compiled kernels instead of
     each compiling its own, and on the first use of a kernel. When the compiled cache is
-    absent it says so on stderr in one line before the wait. Does nothing after the first
-    call.
+    absent it says so on stderr in one line and compiles the kernels for the signatures
+    their callers use (:func:`_compile_all`); calls with other argument types would still
+    compile on demand. Does nothing after the first call.
     """
     global _warm
     if _warm:
@@ -131,8 +212,7 @@ def warm_up() -> None:
             file=sys.stderr,
             flush=True,
         )
-    # one physical event (muon on lead at 160 GeV) in the exact array types of real calls
-    one = np.full(1, 0.5)
-    ev = three_body_kernel(160.0, 0.1056583755, 193.7, one, np.full(1, 0.01), one, one, one)
-    p, pp, k, nucleus, _, t, _ = ev
-    contraction_kernel(p, pp, k, np.full(1, 0.01), nucleus, t, 0.1056583755)
+        _compile_all()
+    else:
+        _compile([(contraction_kernel, kernel_amplitude.SIGNATURE),
+                  (three_body_kernel, kernel_phase_space.SIGNATURE)])
