@@ -22,7 +22,6 @@ from scipy import integrate, optimize, stats
 
 import millicharge as mc
 from millicharge.cli.main import main
-from millicharge.core import citations
 from millicharge.core.errors import InputError
 from millicharge.experiments.config import experiment_names, load_experiment
 from millicharge.experiments.mesons import n_signal_meson
@@ -115,11 +114,12 @@ def test_projected_limit_keeps_the_nominal_median_count():
 
 
 def test_uncertainty_is_cited():
-    citations.reset()
-    upper_limit(background=1.0)
-    assert "cousins-highland1992" not in citations.used()
-    upper_limit(background=1.0, background_uncertainty=0.5)
-    assert {"cousins-highland1992", "cousins2008"} <= set(citations.used())
+    exact = load_experiment("na64mu")
+    uncertain = dataclasses.replace(exact, background=1.0, background_uncertainty=0.5)
+    assert "cousins-highland1992" not in mc.reach(exact, [0.05], method="ww", cache=False,
+                                                  progress=False).citations
+    assert {"cousins-highland1992", "cousins2008"} <= set(
+        mc.reach(uncertain, [0.05], method="ww", cache=False, progress=False).citations)
 
 
 @pytest.mark.parametrize("kwargs", [

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from scipy import integrate
 
 import millicharge as mc
+from millicharge import reach
 from millicharge.cli.main import main
 from millicharge.core import citations
 from millicharge.core.errors import InputError
@@ -32,7 +33,7 @@ from millicharge.experiments.thick_target import (
     shower_rule_for,
     with_transport,
 )
-from millicharge.limits.reach import reach
+from millicharge.running.runner import Runner
 from millicharge.transport import shower
 
 PB_BETA = shower.Cascade.for_element(82).beta
@@ -115,7 +116,8 @@ def test_etl_fold_uses_the_same_cached_jobs():
     bit; the σ error is the quadrature error plus the nodes' MC errors, over L."""
     exp = load_experiment("na64e")
     res = shower_cross_sections(exp, np.array([0.01]), method="etl", model="dark-photon",
-                                precision=2e-2, backend="serial")
+                                precision=2e-2,
+                                evaluator=Runner(backend="serial", progress=False))
     calls = []
 
     def sigma(energy, lo, hi):
@@ -140,7 +142,7 @@ def _node_values(exp, rule, precision):
     vals = np.zeros(rule.weights.size)
     errs = np.zeros(rule.weights.size)
     for k, job in _shower_jobs(exp, rule, 0.01, "etl", "dark-photon", precision, 0, "elastic"):
-        r = mc.cross_section(**job)
+        r = job.compute()
         vals[k], errs[k] = r.sigma_pb, r.error_pb
     return vals, errs
 
@@ -149,10 +151,11 @@ def test_eight_nodes_within_their_error_estimate():
     """The 8-node fold against 32 nodes (WW, NA64e): inside the 8-node rule's estimate."""
     exp = load_experiment("na64e")
     masses = [0.001, 0.01, 0.1, 1.0]
+    serial = Runner(backend="serial", progress=False)
     coarse = shower_cross_sections(exp, np.array(masses), method="ww", model="dark-photon",
-                                   backend="serial")
+                                   evaluator=serial)
     fine = shower_cross_sections(dataclasses.replace(exp, shower_nodes=32), np.array(masses),
-                                 method="ww", model="dark-photon", backend="serial")
+                                 method="ww", model="dark-photon", evaluator=serial)
     diff = np.abs(coarse.sigma_pb - fine.sigma_pb)
     assert np.all(diff <= coarse.quad_error_pb), (diff, coarse.quad_error_pb)
     assert np.all(diff <= 1e-4 * fine.sigma_pb)
@@ -164,11 +167,11 @@ def test_node_zero_is_the_thin_target_job():
     rule = shower_rule_for(exp)
     jobs = _shower_jobs(exp, rule, 0.01, "etl", "mcp", 5e-3, 0, "elastic")
     k, job = jobs[0]
-    assert k == 0 and (job["energy"], job["x_min"], job["x_max"]) == (100.0, 0.5, 1.0)
+    assert k == 0 and (job.energy, job.x_min, job.x_max) == (100.0, 0.5, 1.0)
     assert [k for k, _ in jobs] == list(range(8))               # node 8 (x_min E0) closed
-    energies = [j["energy"] for _, j in jobs]
+    energies = [j.energy for _, j in jobs]
     assert np.all(np.diff(energies) < 0)
-    assert all(j["x_min"] == pytest.approx(0.5 * 100.0 / j["energy"]) for _, j in jobs)
+    assert all(j.x_min == pytest.approx(0.5 * 100.0 / j.energy) for _, j in jobs)
 
 
 def test_closed_masses_and_nodes():
@@ -181,8 +184,7 @@ def test_closed_masses_and_nodes():
 
 def test_ldmx_shower_weakens_epsilon_by_16_to_21_percent():
     masses = [0.001, 0.01, 0.1]
-    thin = reach("ldmx", masses, method="ww", model="dark-photon", progress=False,
-                 backend="serial")
+    thin = reach("ldmx", masses, method="ww", model="dark-photon", progress=False, backend="serial")
     showered = reach("ldmx", masses, method="ww", model="dark-photon", progress=False,
                      backend="serial", transport="shower")
     ratio = showered["epsilon_brem"] / thin["epsilon_brem"]
@@ -203,13 +205,11 @@ def test_paper_experiments_keep_eq4(name):
 
 
 def test_citations_when_showering():
-    citations.reset()
-    reach("na64e", [0.01], method="ww", progress=False, backend="serial")
-    assert {"rossi1941", "tsai1974"} <= set(citations.used())
+    shower = reach("na64e", [0.01], method="ww")
+    assert {"rossi1941", "tsai1974"} <= set(shower.citations)
     assert "Rossi" in citations.bibtex(["rossi1941"])
-    citations.reset()
-    reach("ldmx", [0.01], method="ww", progress=False, backend="serial")
-    assert "rossi1941" not in citations.used()
+    thin = reach("ldmx", [0.01], method="ww")
+    assert "rossi1941" not in thin.citations
 
 
 # ---------------------------------------------------------------------------------------
