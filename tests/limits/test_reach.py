@@ -130,3 +130,49 @@ def test_far_threshold_mass_is_closed_not_a_crash():
     t = reach("na64mu", [70.0], precision=0.03, backend="serial", cache=False, progress=False)
     assert t["sigma_pb"][0] == 0.0 and t["sigma_error_pb"][0] == 0.0
     assert math.isnan(t["epsilon_brem"][0]) and math.isnan(t["epsilon_combined"][0])
+
+
+# --- the one mass grammar ------------------------------------------------------------------
+
+@pytest.mark.parametrize("spec", ["0.01:1:7", "0.01,0.5", "0.01:0.1:3,1", "0.3"])
+def test_every_entry_point_reads_a_mass_spec_alike(spec):
+    """The API (parse_masses, check_masses), the grid and the command line give identical
+    masses for one spec: one grammar (millicharge.core.grammar.read_masses)."""
+    from millicharge.cli.options import parse_masses as cli_masses
+    from millicharge.running.grid_spec import parse_masses as grid_masses
+
+    expected = parse_masses(spec).tolist()
+    assert pure.check_masses(spec).tolist() == expected
+    assert list(grid_masses(spec)) == expected
+    assert cli_masses(spec).tolist() == expected
+    assert cli_masses(spec.split(",")).tolist() == expected
+
+
+def test_reach_takes_a_mass_string():
+    """``masses="0.05,0.2"`` is the list [0.05, 0.2] (it used to be refused)."""
+    listed = pure.reach("ldmx", [0.05, 0.2], method="ww", precision=1e-2)
+    typed = pure.reach("ldmx", "0.05,0.2", method="ww", precision=1e-2)
+    assert typed["mass_gev"].tolist() == [0.05, 0.2]
+    for name in listed.names:
+        np.testing.assert_array_equal(typed[name], listed[name])
+    ranged = pure.reach("ldmx", "0.05:0.2:2", method="ww", precision=1e-2)
+    np.testing.assert_array_equal(ranged["epsilon_combined"], listed["epsilon_combined"])
+
+
+def test_reach_refuses_a_huge_mass_range_at_once():
+    import time
+
+    t0 = time.monotonic()
+    with pytest.raises(mc.InputError, match=r"the mass list '0.01:1:1000000000' has "
+                       r"1000000000 points, more than the limit of 100000"):
+        pure.reach("ldmx", "0.01:1:1000000000", method="ww")
+    assert time.monotonic() - t0 < 0.5
+    with pytest.raises(mc.InputError, match="more than the limit of 100000"):
+        parse_masses("0.01:1:100000,1")
+
+
+@pytest.mark.parametrize("masses", [[0.1, "abc"], "1:0.1:3", [[0.1]], "0", True])
+def test_reach_refuses_bad_mass_specs_in_one_line(masses):
+    with pytest.raises(mc.InputError) as err:
+        pure.reach("ldmx", masses, method="ww")
+    assert "\n" not in str(err.value) and "mass" in str(err.value)

@@ -184,3 +184,24 @@ def test_grid_module_keeps_its_public_names():
                                  "check_output", "make_grid", "parse_masses",
                                  "parse_target", "scan"}
     assert grid.parse_target("Z=6,A=12.011").symbol == "Z6A12.011"
+
+
+def test_grid_masses_follow_the_one_grammar():
+    """The grid reads masses like the API (millicharge.core.grammar.read_masses): the same
+    floats, the 1 eV floor, several values adding up, the size counted before allocating."""
+    from millicharge.limits.reach import parse_masses as api_masses
+    from millicharge.running.grid_spec import parse_masses
+
+    for spec in ("0.01:1:9", "0.02,0.3", "0.01:0.1:3,1"):
+        assert list(make_grid("mu", 160, "Pb", spec, 0.5).masses) == api_masses(spec).tolist()
+    assert parse_masses(["0.01:0.1:2", 1, "2,3"]) == (0.01, 0.1, 1.0, 2.0, 3.0)
+    with pytest.raises(InputError, match=r"^bad --mass value 1e-10: masses must be positive "
+                       r"numbers in GeV, each ≥ 1e-09$"):
+        make_grid("mu", 160, "Pb", 1e-10, 0.5)
+    with pytest.raises(InputError, match=r"^the mass list \['0.01:1:5', '1', '2'\] has 7 "
+                       r"points, more than the limit of 6: raise it with --max-points"):
+        parse_masses(["0.01:1:5", "1", "2"], max_points=6)
+    with pytest.raises(InputError, match="bad --max-points value 0"):
+        parse_masses(0.1, max_points=0)
+    with pytest.raises(InputError, match=r"^--mass is empty"):
+        make_grid("mu", 160, "Pb", [], 0.5)

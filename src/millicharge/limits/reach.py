@@ -34,6 +34,7 @@ from numpy.typing import ArrayLike
 from millicharge.core import validation
 from millicharge.core.citations import SHOWER_KEYS, STATISTICS_KEYS, cross_section_keys
 from millicharge.core.errors import InputError
+from millicharge.core.grammar import read_masses
 from millicharge.core.results import data_frame, html_table, write_csv
 from millicharge.experiments.config import Experiment, load_experiment
 from millicharge.experiments.mesons import n_signal_meson
@@ -56,7 +57,8 @@ __all__ = [
 
 MESON_CHANNELS = ("rho", "omega", "phi")
 MAX_MASSES = 100_000
-"""Most masses a ``start:stop:n`` range may ask for (each is a separate integration)."""
+"""Most masses a reach may ask for (each is a separate integration); a ``start:stop:n``
+range is counted before it is allocated."""
 
 
 def default_masses() -> np.ndarray:
@@ -65,51 +67,28 @@ def default_masses() -> np.ndarray:
 
 
 def parse_masses(spec: str) -> np.ndarray:
-    """``"0.01:1:40"`` (log-spaced start:stop:n, GeV) or ``"0.01,0.1,0.5"`` (a list).
+    """``"0.01:1:40"`` (log-spaced start:stop:n, GeV), ``"0.01,0.1,0.5"`` (a list) or both
+    (``"0.01:0.1:3,1"``): the one mass grammar, :func:`millicharge.core.grammar.read_masses`,
+    with at most :data:`MAX_MASSES` masses.
 
     >>> parse_masses("0.01:1:3").round(3).tolist()
     [0.01, 0.1, 1.0]
     """
-    text = spec.strip()
-    bad = InputError(
-        f"cannot read masses {spec!r}: use start:stop:n (GeV, log-spaced) or a comma list"
-    )
-    if ":" in text:
-        parts = text.split(":")
-        try:
-            lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
-        except (ValueError, IndexError):
-            raise bad from None
-        if len(parts) != 3 or not (0 < lo < hi < math.inf) or n < 1:
-            raise InputError(
-                f"mass range {spec!r} must be start:stop:n with 0 < start < stop, n ≥ 1"
-            )
-        if n > MAX_MASSES:
-            raise InputError(f"mass range {spec!r} asks for {n} masses: at most {MAX_MASSES}")
-        return check_masses(np.geomspace(lo, hi, n))
-    try:
-        values = np.array([float(v) for v in text.split(",") if v.strip()])
-    except ValueError:
-        raise bad from None
-    return check_masses(values)
+    return read_masses(spec, limit=MAX_MASSES)
 
 
 def check_masses(masses: ArrayLike) -> np.ndarray:
-    """Validate a mass grid (GeV): a non-empty flat list of finite reals ≥ 1 eV.
+    """Validate a mass grid (GeV) in the one mass grammar
+    (:func:`millicharge.core.grammar.read_masses`): numbers, a list or array, a string
+    (``"0.01:1:40"``, ``"0.01,0.1"``) or a list mixing them; each mass finite and ≥ 1 eV,
+    at most :data:`MAX_MASSES` in all. Returns a flat float array.
 
     >>> check_masses([-1])
     Traceback (most recent call last):
     ...
     millicharge.core.errors.InputError: masses must be positive numbers in GeV, each ≥ ...
     """
-    rule = f"positive numbers in GeV, each ≥ {validation.MASS_MIN_GEV:g}"
-    if isinstance(masses, str):
-        raise InputError(f"masses must be {rule} (parse a string with parse_masses), "
-                         f"got {validation.show(masses)}")
-    values = validation.real_array("masses", masses, rule)
-    if np.any(values < validation.MASS_MIN_GEV):
-        raise InputError(f"masses must be {rule}, got {validation.show(masses)}")
-    return values
+    return read_masses(masses, limit=MAX_MASSES)
 
 
 @dataclass
@@ -220,6 +199,11 @@ def reach(
     evaluator: Evaluator | None = None,
 ) -> ReachTable:
     """Projected ε_lim(m) of ``experiment`` (name, TOML path or :class:`Experiment`).
+
+    ``masses`` (GeV): None for the paper's 40 masses from 10 MeV to 1 GeV
+    (:func:`default_masses`), or the one mass grammar (:func:`check_masses`): numbers, a
+    list or array, ``"0.01:1:40"`` (log-spaced start:stop:n), ``"0.01,0.1"``, or a list
+    mixing them.
 
     ``model="dark-photon"``: ε is the kinetic mixing of an invisible A' of mass m
     (Br(A' → invisible) = 1), same Eq. (4); the meson channels are MCP-only.

@@ -6,8 +6,10 @@
     (24, (0.01, 0.1, 1.0))
 
 :func:`make_grid` validates a whole spec into a :class:`Grid`; :func:`parse_masses`
-(numbers or ``start:stop:n``, log-spaced) and :func:`parse_target` (a shipped symbol or
-``Z=…,A=…[,density=…,X0=…]``) are the pieces the command line shares. Every bad piece
+(the one mass grammar, :func:`millicharge.core.grammar.read_masses`) and
+:func:`parse_target` (the one target grammar, a shipped symbol or
+``Z=…,A=…[,density=…,X0=…]``, :func:`millicharge.target.materials.parse_target`) are the
+pieces the command line shares. Every bad piece
 raises an :class:`~millicharge.core.errors.InputError` naming the option. The scan over a
 grid is :func:`millicharge.running.grid.scan`.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,16 +27,18 @@ import numpy as np
 
 from millicharge.core import validation
 from millicharge.core.errors import InputError
+from millicharge.core.grammar import read_masses
 from millicharge.core.validation import ENERGY_MAX_GEV, is_real, show
 from millicharge.kinematics.process import MODELS
-from millicharge.running.executors import check_size
+from millicharge.running.executors import MAX_POINTS, check_size
 from millicharge.target.formfactors import FORM_FACTORS
-from millicharge.target.materials import Material, get_material
+from millicharge.target.materials import Material, parse_target
 from millicharge.xsec.jobs import METHODS
 
 __all__ = ["Grid", "make_grid", "parse_masses", "parse_target"]
 
 _BEAMS = ("e", "mu")
+_SIZE_HINT = ": raise it with --max-points (max_points=) or split the scan"
 
 
 def _words(values: Any) -> list[Any]:
@@ -64,38 +68,18 @@ def _number(value: Any, option: str, rule: str) -> float:
 
 
 def parse_masses(values: Any, *, max_points: int | None = None) -> tuple[float, ...]:
-    """Masses in GeV from numbers, lists or ``start:stop:n`` (n log-spaced points).
+    """Masses in GeV in the one mass grammar (:func:`millicharge.core.grammar.read_masses`):
+    numbers, ``start:stop:n`` (log-spaced), comma lists, or lists of these; at most
+    ``max_points`` (default :data:`~millicharge.running.executors.MAX_POINTS`), counted
+    before a range is allocated. Messages name ``--mass``.
 
     >>> parse_masses(["0.01:1:3", "2"])
     (0.01, 0.1, 1.0, 2.0)
     """
-    rule = "use start:stop:n (GeV, log-spaced) or positive numbers"
-    out: list[float] = []
-    for w in _words(values):
-        if isinstance(w, str) and ":" in w:
-            parts = w.split(":")
-            if len(parts) != 3:
-                raise InputError(f"bad --mass value {w!r}: {rule}")
-            lo = _number(parts[0], "--mass", rule)
-            hi = _number(parts[1], "--mass", rule)
-            try:
-                n = int(parts[2])
-            except ValueError:
-                raise InputError(f"bad --mass value {w!r}: n in start:stop:n must be an "
-                                 "integer") from None
-            if not 0 < lo < hi or n < 1:
-                raise InputError(f"bad --mass value {w!r}: start:stop:n needs "
-                                 "0 < start < stop and n ≥ 1")
-            check_size(len(out) + n, max_points, f"the mass list {w!r}")  # before allocating
-            out += [float(m) for m in np.geomspace(lo, hi, n)]
-            continue
-        m = _number(w, "--mass", rule)
-        if m <= 0:
-            raise InputError(f"bad --mass value {w!r}: masses must be positive (GeV)")
-        out.append(m)
-    if not out:
-        raise InputError("the --mass grid is empty: give at least one mass in GeV")
-    return tuple(out)
+    check_size(0, max_points)  # a bad max_points is named as --max-points
+    limit = MAX_POINTS if max_points is None else operator.index(max_points)
+    masses = read_masses(values, limit=limit, option="--mass", hint=_SIZE_HINT)
+    return tuple(float(m) for m in masses)
 
 
 def _positive(values: Any, option: str, unit: str,
@@ -123,38 +107,6 @@ def _fractions(values: Any, option: str) -> tuple[float, ...]:
     if not out:
         raise InputError(f"{option} is empty: give at least one value")
     return tuple(out)
-
-
-def parse_target(spec: str | Material) -> Material:
-    """A shipped symbol (``Pb``) or a custom target ``Z=6,A=12.011[,density=…,X0=…]``.
-
-    >>> parse_target("Z=6,A=12.011").symbol
-    'Z6A12.011'
-    """
-    if isinstance(spec, Material):
-        return spec
-    text = str(spec).strip()
-    if "=" not in text:
-        try:
-            return get_material(text)
-        except InputError as err:
-            raise InputError(f"bad --target value {text!r}: {err}") from None
-    fields: dict[str, float] = {}
-    for part in re.split(r"[;,]", text):
-        key, _, val = part.partition("=")
-        key = key.strip()
-        if key not in ("Z", "A", "density", "X0"):
-            raise InputError(f"bad --target value {text!r}: field {key!r} unknown, use "
-                             "Z=…,A=…[,density=…,X0=…]")
-        fields[key] = _number(val, f"--target {key}", "must be a number")
-    if "Z" not in fields or "A" not in fields:
-        raise InputError(f"bad --target value {text!r}: a custom target needs Z=… and A=…")
-    z = fields.pop("Z")
-    try:
-        return Material(symbol=f"Z{z:g}A{fields['A']:g}", Z=int(z) if z.is_integer() else z,
-                        **fields)
-    except InputError as err:
-        raise InputError(f"bad --target value {text!r}: {err}") from None
 
 
 def _targets(values: Any) -> tuple[Material, ...]:
