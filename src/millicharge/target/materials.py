@@ -1,7 +1,9 @@
 """Target materials: Z, A, density and radiation length.
 
 Shipped materials live in ``data/materials.toml`` (PDG "Atomic and Nuclear Properties
-of Materials"); any other target is a :class:`Material` built from (Z, A, ρ, X₀).
+of Materials"); any other target is a :class:`Material` built from (Z, A, ρ, X₀), or the
+string ``"Z=…,A=…[,density=…,X0=…]"`` that :func:`get_material` reads: the one target
+grammar of the API (``target=``), the command line (``--target``) and grids.
 
     >>> pb = get_material("Pb")
     >>> pb.Z, pb.A
@@ -13,16 +15,18 @@ of Materials"); any other target is a :class:`Material` built from (Z, A, ρ, X�
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import cast
 
 from millicharge.core.constants import AMU, AVOGADRO
 from millicharge.core.errors import InputError
 from millicharge.core.validation import is_real, real, show
 
-__all__ = ["Material", "get_material", "material_names"]
+__all__ = ["CUSTOM_FORM", "Material", "get_material", "material_names", "parse_target"]
 
 
 @dataclass(frozen=True)
@@ -86,23 +90,91 @@ def material_names() -> list[str]:
     return sorted(_table())
 
 
+CUSTOM_FORM = "Z=…,A=…[,density=…,X0=…]"
+"""The custom target's form (fields separated by ',' or ';', in any order)."""
+
+_CUSTOM_FIELDS = ("Z", "A", "density", "X0")
+
+
 def get_material(material: str | Material) -> Material:
-    """The shipped material ``material`` (a symbol such as ``"Pb"``), or ``material`` itself."""
+    """The material named by ``material``: the one target grammar of the API, the command
+    line and experiment files.
+
+    ``material`` is a :class:`Material` (returned as is), a shipped symbol (``"Pb"``,
+    case-insensitive, :func:`material_names`) or a custom target
+    ``"Z=6,A=12.011[,density=2.21,X0=19.32]"`` (fields separated by ``,`` or ``;``; the
+    symbol becomes ``Z6A12.011``; density and X0 unknown (NaN) unless given).
+
+    >>> get_material("Z=6,A=12.011;density=2.21").density
+    2.21
+    >>> get_material("Z=6")
+    Traceback (most recent call last):
+    ...
+    millicharge.core.errors.InputError: bad material 'Z=6': a custom target needs Z=… and A=…
+    """
     if isinstance(material, Material):
         return material
     if not isinstance(material, str):
         raise InputError(
-            f"material must be a symbol such as 'Pb' or a Material, got {show(material)}"
+            f"material must be a symbol such as 'Pb', a custom target {CUSTOM_FORM} or a "
+            f"Material, got {show(material)}"
         )
+    if "=" not in material:
+        return _shipped(material)
+    try:
+        return _custom(material.strip())
+    except InputError as err:
+        raise InputError(f"bad material {show(material.strip())}: {err}") from None
+
+
+def parse_target(spec: str | Material, option: str = "--target") -> Material:
+    """:func:`get_material` with every message naming ``option`` (the command line's and
+    the grid's wording: ``bad --target value '…': …``).
+
+    >>> parse_target("Z=6,A=12.011").symbol
+    'Z6A12.011'
+    """
+    if isinstance(spec, Material):
+        return spec
+    text = str(spec).strip()
+    try:
+        return _custom(text) if "=" in text else _shipped(text)
+    except InputError as err:
+        raise InputError(f"bad {option} value {text!r}: {err}") from None
+
+
+def _shipped(symbol: str) -> Material:
     table = _table()
-    key = {k.lower(): k for k in table}.get(material.strip().lower())
+    key = {k.lower(): k for k in table}.get(symbol.strip().lower())
     if key is None:
         raise InputError(
-            f"unknown material {show(material)}: allowed are {', '.join(material_names())}"
-            " (or pass Z, A, density and X0 for your own)"
+            f"unknown material {show(symbol)}: allowed are {', '.join(material_names())}"
+            f" (or a custom target {CUSTOM_FORM})"
         )
     row = table[key]
     return Material(
         symbol=key, Z=row["Z"], A=float(row["A"]), density=float(row["density"]),
         X0=float(row["X0"]), name=row.get("name", key),
     )
+
+
+def _custom(text: str) -> Material:
+    """``Z=…,A=…[,density=…,X0=…]`` as a :class:`Material` (messages without a prefix)."""
+    fields: dict[str, float] = {}
+    for part in re.split(r"[;,]", text):
+        key, _, value = (w.strip() for w in part.partition("="))
+        if key not in _CUSTOM_FIELDS:
+            raise InputError(f"field {key!r} unknown, use {CUSTOM_FORM}")
+        if key in fields:
+            raise InputError(f"field {key!r} given twice")
+        try:
+            fields[key] = float(value)
+        except ValueError:
+            raise InputError(f"{key} must be a number, got {value!r}") from None
+    if "Z" not in fields or "A" not in fields:
+        raise InputError("a custom target needs Z=… and A=…")
+    z = fields["Z"]
+    nan = float("nan")
+    # a fractional Z is passed on as it is, for Material to refuse with its own message
+    return Material(symbol=f"Z{z:g}A{fields['A']:g}", Z=cast(int, z), A=fields["A"],
+                    density=fields.get("density", nan), X0=fields.get("X0", nan))
