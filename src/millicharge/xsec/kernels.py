@@ -25,7 +25,10 @@ generator's χ angles), which has no kernel.
 
 Compilation happens once per installation (numba's cache, :data:`CACHE_DIR`, chosen by
 :mod:`millicharge.xsec.jit`); :func:`warm_up` loads or compiles the kernels before worker
-processes fork and announces a compilation on stderr in one line. numba's cache is keyed
+processes fork and announces a compilation on stderr in one line. It compiles them for the
+argument types their wrappers pass (each kernel module's ``SIGNATURE``), the independent
+pieces in forked processes at once (:func:`_compile_all`; the cost is measured by
+benchmarks/first_use.py). numba's cache is keyed
 on each kernel's own source file: after editing :mod:`millicharge.kinematics.lorentz`
 (compiled into both kernels) clear :data:`CACHE_DIR` or touch the kernel modules.
 """
