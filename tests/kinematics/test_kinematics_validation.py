@@ -94,7 +94,7 @@ REACH = dict(experiment="ldmx", masses=[0.1], method="ww", cache=False, progress
              backend="serial")
 REACH_BAD = {
     "experiment": [None, [], {}, 5, True, "nope", "a\0b"],
-    "masses": ["abc", "0.1,0.2", [], {}, True, [True], [NAN], [-1], [0], [1e-300],
+    "masses": ["abc", [], {}, True, [True], [NAN], [-1], [0], [1e-300],
                [[0.1]], [0.1, "a"], 1 + 0j],
     "cl": ["abc", True, NAN, 0, 1, 1.5],
     "method": ["abc", None],

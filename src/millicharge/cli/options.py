@@ -110,35 +110,20 @@ def with_options(options: Sequence[Decorator]) -> Decorator:
 # --------------------------------------------------------------------------- masses
 
 def parse_masses(words: str | Sequence[str]) -> np.ndarray:
-    """Masses in GeV from the CLI's one grammar: each word is ``start:stop:n`` (log-spaced),
-    a number, or a comma list of either; several words add up.
+    """Masses in GeV from ``--masses``: the one grammar of
+    :func:`millicharge.core.grammar.read_masses` (each word ``start:stop:n`` log-spaced, a
+    number, or a comma list of either; several words add up), at most
+    :data:`~millicharge.limits.reach.MAX_MASSES`.
 
     ``"0.01:1:3"``, ``"0.01,0.1,1"`` and ``["0.01", "0.1", "1"]`` give the same masses.
-    Each piece is read by :func:`millicharge.limits.reach.parse_masses`.
 
     >>> parse_masses(["0.01:1:3", "2,3"]).round(3).tolist()
     [0.01, 0.1, 1.0, 2.0, 3.0]
     """
-    import numpy as np
+    from millicharge.core.grammar import read_masses
+    from millicharge.limits.reach import MAX_MASSES
 
-    from millicharge.limits.reach import MAX_MASSES, check_masses
-    from millicharge.limits.reach import parse_masses as _parse_one
-
-    if isinstance(words, str):
-        words = [words]
-    parts: list[np.ndarray] = []
-    total = 0
-    for piece in mass_words(words):
-        values = _parse_one(piece)
-        total += len(values)
-        if total > MAX_MASSES:
-            raise InputError(f"--masses asks for more than {MAX_MASSES} masses: at most "
-                             f"{MAX_MASSES}")
-        parts.append(values)
-    if not parts:
-        raise InputError(f"no masses in {' '.join(map(str, words))!r}: use start:stop:n (GeV, "
-                         "log-spaced), a comma list or several values")
-    return check_masses(np.concatenate(parts))
+    return read_masses(words, limit=MAX_MASSES, option="--masses")
 
 
 def mass_words(words: Sequence[str]) -> list[str]:
@@ -164,8 +149,9 @@ def masses_option(*, default: str | None = None, names: Sequence[str] = ("--mass
 
 def parse_target(value: str) -> Material:
     """``Pb`` or a custom target ``Z=6,A=12.011[,density=…,X0=…]``: the one target grammar,
-    :func:`millicharge.running.grid.parse_target`, shared with ``scan`` and the API."""
-    from millicharge.running.grid import parse_target as _parse
+    :func:`millicharge.target.materials.parse_target`, shared with ``scan``, the API and
+    the experiment files."""
+    from millicharge.target.materials import parse_target as _parse
 
     return _parse(value)
 

@@ -45,6 +45,7 @@ from multiprocessing.connection import wait as wait_ready
 from typing import Any
 
 from millicharge.core.errors import InputError
+from millicharge.core.grammar import check_count
 from millicharge.core.results import CrossSection
 from millicharge.running import store as _store
 from millicharge.running.interrupt import as_interrupted, signals_deferred, tie_to_parent
@@ -56,6 +57,7 @@ __all__ = [
     "CONNECT_TIMEOUT",
     "MAX_POINTS",
     "NO_WORKER_TIMEOUT",
+    "SIZE_HINT",
     "WorkerError",
     "check_scheduler_address",
     "check_size",
@@ -92,9 +94,11 @@ def check_size(n: int, max_points: int | None = None, what: str = "the grid") ->
         limit = 0
     if isinstance(max_points, bool) or limit < 1:
         raise InputError(f"bad --max-points value {max_points!r}: must be a positive integer")
-    if n > limit:
-        raise InputError(f"{what} has {n} points, more than the limit of {limit}: raise it "
-                         "with --max-points (max_points=) or split the scan")
+    check_count(n, limit, what, SIZE_HINT)
+
+
+SIZE_HINT = ": raise it with --max-points (max_points=) or split the scan"
+"""What to do about a grid over the limit (the tail of the size messages)."""
 
 _ADDRESS = re.compile(r"^(?:(tcp|tls)://)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$")
 

@@ -30,7 +30,7 @@ from millicharge.core.errors import InputError
 from millicharge.core.grammar import read_masses
 from millicharge.core.validation import ENERGY_MAX_GEV, is_real, show
 from millicharge.kinematics.process import MODELS
-from millicharge.running.executors import MAX_POINTS, check_size
+from millicharge.running.executors import MAX_POINTS, SIZE_HINT, check_size
 from millicharge.target.formfactors import FORM_FACTORS
 from millicharge.target.materials import Material, parse_target
 from millicharge.xsec.jobs import METHODS
@@ -38,7 +38,7 @@ from millicharge.xsec.jobs import METHODS
 __all__ = ["Grid", "make_grid", "parse_masses", "parse_target"]
 
 _BEAMS = ("e", "mu")
-_SIZE_HINT = ": raise it with --max-points (max_points=) or split the scan"
+
 
 
 def _words(values: Any) -> list[Any]:
@@ -78,7 +78,7 @@ def parse_masses(values: Any, *, max_points: int | None = None) -> tuple[float, 
     """
     check_size(0, max_points)  # a bad max_points is named as --max-points
     limit = MAX_POINTS if max_points is None else operator.index(max_points)
-    masses = read_masses(values, limit=limit, option="--mass", hint=_SIZE_HINT)
+    masses = read_masses(values, limit=limit, option="--mass", hint=SIZE_HINT)
     return tuple(float(m) for m in masses)
 
 
