@@ -99,9 +99,10 @@ def three_body_events_fast(energy: float, lepton_mass: float, nucleus_mass: floa
 
 
 # ----------------------------------------------------------------- compile once, announced
-_COMPILE_SECONDS = 2
-"""Rough compile time of the kernels (see :func:`warm_up`; measured 1.5-2.5 s on two
-cores, more under load): the number the announcement states."""
+_COMPILE_SECONDS = 3
+"""Rough wait of :func:`warm_up` when it compiles, the number the announcement states:
+2.6-3.3 s on two shared cores, against 0.6-0.8 s when it loads the kernels from the cache
+(benchmarks/first_use.py)."""
 
 _warm: bool = False
 
