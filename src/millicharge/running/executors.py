@@ -32,6 +32,7 @@ says how many finished points are in the cache; a rerun computes only the others
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import operator
@@ -287,13 +288,18 @@ class _RemoteTraceback(Exception):
 
 def _worker_loop(conn: Any, parent_pid: int) -> None:
     """A worker process: compute the points the parent sends, one at a time, until the
-    pipe closes, and send each result back (the parent stores it in the cache)."""
+    parent sends ``None`` (or the pipe closes), and send each result back (the parent
+    stores it in the cache). A forked worker holds copies of the parent's pipe ends, so
+    closing them in the parent alone would not end it: the ``None`` does, at once."""
     tie_to_parent(parent_pid)
     while True:
         try:
-            index, job = conn.recv()
+            message = conn.recv()
         except (EOFError, OSError):
             return
+        if message is None:
+            return
+        index, job = message
         try:
             reply: tuple[int, bool, Any] = (index, True, _run(job))
         except Exception as err:  # sent to the parent, raised there
@@ -384,8 +390,11 @@ def _run_processes(jobs: Sequence[CrossSectionJob], todo: list[int], finish: _Fi
 
 
 def _stop(procs: list[Any], conns: list[Any], *, kill: bool) -> None:
-    """End the worker processes: at once (``kill``) or by closing their pipes."""
+    """End the worker processes: at once (``kill``) or by telling them to stop (``None``)."""
     for conn in conns:
+        if not kill:
+            with contextlib.suppress(OSError, ValueError):
+                conn.send(None)
         conn.close()
     if kill:
         for proc in procs:
