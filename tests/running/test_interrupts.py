@@ -328,16 +328,16 @@ def test_finished_workers_exit_on_their_own(monkeypatch):
     """At the end of a scan the workers are told to stop and exit with status 0: none has
     to be killed after a join timeout (forked workers hold copies of the parent's pipe
     ends, so closing the pipes alone never ends them)."""
-    from millicharge.running import executors
+    from millicharge.running import processes
 
     seen: list[int | None] = []
-    real_stop = executors._stop
+    real_stop = processes._stop
 
     def recording_stop(procs, conns, *, kill):
         real_stop(procs, conns, kill=kill)
         seen.extend(p.exitcode for p in procs)
 
-    monkeypatch.setattr(executors, "_stop", recording_stop)
+    monkeypatch.setattr(processes, "_stop", recording_stop)
     jobs = [dataclasses.replace(j, method="ww") for j in _jobs([0.05, 0.1, 0.2])]
     results = evaluate(jobs, backend="processes", workers=2, cache=False, progress=False)
     assert len(results) == 3

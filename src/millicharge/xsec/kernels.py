@@ -115,10 +115,8 @@ def _compiled_cache_present() -> bool:
     counts as "absent", which at worst prints the announcement once too often.
     """
     try:
-        return all(
-            bool(kernel._cache._cache_file._load_index())
-            for kernel in (contraction_kernel, three_body_kernel)
-        )
+        kernels: tuple[Any, ...] = (contraction_kernel, three_body_kernel)
+        return all(bool(kernel._cache._cache_file._load_index()) for kernel in kernels)
     except Exception:  # private numba API: fail towards announcing
         return False
 
