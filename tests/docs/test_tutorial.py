@@ -23,6 +23,7 @@ KERNEL = "millicharge-tests"
 
 READ_BACK = """
 import json as _json
+import numpy as np
 def _col(t, k):
     return [None if not np.isfinite(v) else float(v) for v in t[k]]
 _out = {name: {"experiment": t.experiment, "meta_cl": t.meta["cl"],
