@@ -46,12 +46,15 @@ def fmt_error(value: float, error: float) -> str:
 
 
 def csv_cell(value: Any) -> str:
-    """A CSV cell: floats at full precision (``repr``), missing values empty."""
+    """A CSV cell: floats at full precision (``repr``), missing (None, non-finite) empty.
+
+    The one cell format of every table this package writes (results, reach and scan
+    tables), through :func:`csv_text`."""
     if value is None:
         return ""
     if isinstance(value, (float, np.floating)):
         v = float(value)
-        return "" if math.isnan(v) else repr(v)
+        return repr(v) if math.isfinite(v) else ""
     if isinstance(value, (np.integer,)):
         return str(int(value))
     return str(value)

@@ -20,8 +20,6 @@ The cross sections are computed by the ``evaluator`` passed in (an
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from dataclasses import dataclass, field
@@ -35,7 +33,7 @@ from millicharge.core import validation
 from millicharge.core.citations import SHOWER_KEYS, STATISTICS_KEYS, cross_section_keys
 from millicharge.core.errors import InputError
 from millicharge.core.grammar import read_masses
-from millicharge.core.results import data_frame, html_table, write_csv
+from millicharge.core.results import csv_text, data_frame, html_table, write_csv
 from millicharge.experiments.config import Experiment, load_experiment
 from millicharge.experiments.mesons import n_signal_meson
 from millicharge.experiments.yields import epsilon_limit, n_signal_brem
@@ -146,12 +144,7 @@ class ReachTable:
     def to_csv(self, path: str | Path | None = None) -> str:
         """CSV text (floats at full precision, closed channels empty); written atomically
         to ``path`` when given."""
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(self.names)
-        for row in self.rows():
-            writer.writerow(["" if v is None else repr(v) for v in row.values()])
-        return write_csv(buf.getvalue(), path)
+        return write_csv(csv_text(self.names, [list(r.values()) for r in self.rows()]), path)
 
     def _summary(self) -> list[str]:
         masses = np.asarray(self.columns.get("mass_gev", []), float)

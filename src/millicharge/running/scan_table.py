@@ -10,8 +10,6 @@ refuses a bad output path before any work is done. The scan that fills it is
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from dataclasses import dataclass, field
@@ -21,7 +19,7 @@ from typing import Any
 from millicharge.core.atomic import atomic_path, check_output_path, write_text
 from millicharge.core.citations import cross_section_keys
 from millicharge.core.errors import InputError
-from millicharge.core.results import data_frame, fmt_error, html_table
+from millicharge.core.results import csv_text, data_frame, fmt_error, html_table, write_csv
 
 __all__ = ["COLUMNS", "OUTPUT_FORMATS", "ScanTable", "check_output"]
 
@@ -73,16 +71,8 @@ class ScanTable:
     def to_csv(self, path: str | Path | None = None) -> str:
         """CSV with a header; floats at full precision (``repr``), missing values empty;
         written atomically to ``path`` when given."""
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for r in self.rows:
-            writer.writerow(["" if _missing(r[c]) else repr(r[c]) if isinstance(r[c], float)
-                             else r[c] for c in COLUMNS])
-        text = buf.getvalue()
-        if path is not None:
-            write_text(path, text)
-        return text
+        rows = [[None if _missing(r[c]) else r[c] for c in COLUMNS] for r in self.rows]
+        return write_csv(csv_text(COLUMNS, rows), path)
 
     def _summary(self) -> str:
         counts = ", ".join(f"{n} {k}" for k, n in self.counts().items())
