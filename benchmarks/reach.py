@@ -17,7 +17,8 @@ import time
 
 def main() -> None:
     os.environ["MILLICHARGE_CACHE_DIR"] = tempfile.mkdtemp(prefix="millicharge-bench-")
-    from millicharge.limits.reach import default_masses, reach
+    from millicharge import reach
+    from millicharge.limits.reach import default_masses
 
     masses = default_masses()
     for label in ("cold", "warm"):

@@ -27,9 +27,10 @@ def main() -> None:
     parser.add_argument("--model", default="mcp", choices=["mcp", "dark-photon"])
     args = parser.parse_args()
     os.environ["MILLICHARGE_CACHE_DIR"] = tempfile.mkdtemp(prefix="millicharge-bench-")
+    from millicharge import reach
     from millicharge.experiments.config import load_experiment
     from millicharge.experiments.thick_target import shower_rule_for
-    from millicharge.limits.reach import default_masses, reach
+    from millicharge.limits.reach import default_masses
 
     exp = load_experiment("na64e")
     if args.nodes is not None:

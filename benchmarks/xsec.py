@@ -23,7 +23,7 @@ MASSES = [0.01, 0.1, 1.0]
 
 def main() -> None:
     t0 = time.perf_counter()
-    mc.cross_section("e", 8.0, "Al", 0.1, 0.7, precision=0.05)
+    mc.cross_section("e", 8.0, "Al", 0.1, 0.7, precision=0.05, cache=False)
     print(f"warm-up (import of compiled kernels + first integral): "
           f"{time.perf_counter() - t0:.2f} s\n")
     print(f"{'setup':8} {'m [GeV]':>8} {'prec':>6} {'sigma [pb]':>12} {'rel.err':>8} "
@@ -32,7 +32,8 @@ def main() -> None:
         for name, beam, energy, target, x_min in CASES:
             for mass in MASSES:
                 t0 = time.perf_counter()
-                r = mc.cross_section(beam, energy, target, mass, x_min, precision=precision)
+                r = mc.cross_section(beam, energy, target, mass, x_min, precision=precision,
+                                     cache=False)
                 wall = time.perf_counter() - t0
                 print(f"{name:8} {mass:8.3g} {precision:6.0e} {r.sigma_pb:12.5g} "
                       f"{r.relative_error:8.2e} {r.chi2_dof:8.2f} {r.n_eval:9d} {wall:8.2f}")
