@@ -184,3 +184,24 @@ def test_direct_construction_validates() -> None:
         Experiment(**{**kwargs, "x_min": 0.0})
     with pytest.raises(InputError, match="mesons"):
         Experiment(**{**kwargs, "channels": ("brem", "phi")})
+
+
+@pytest.mark.parametrize(("override", "field"),
+                         [("Z = 13", "target.Z"), ("A = 150.0", "target.A")])
+def test_overrides_cannot_turn_the_material_into_another_element(tmp_path: Path, override,
+                                                                  field) -> None:
+    """A copied file that keeps Al's Z/A under material = "W" must not compute aluminium."""
+    text = _replace('material = "W"', f'material = "W"\n{override}')
+    with pytest.raises(InputError, match=rf": {field} = .* contradicts material 'W'") as err:
+        load_experiment(_write(tmp_path, text))
+    assert "\n" not in str(err.value)
+
+
+def test_copied_ldmx_with_another_material_is_refused(tmp_path: Path) -> None:
+    """The README flow: `experiments show ldmx`, then change only the material."""
+    from importlib import resources
+
+    text = resources.files("millicharge.data").joinpath("experiments", "ldmx.toml") \
+        .read_text("utf-8").replace('material = "Al"', 'material = "W"')
+    with pytest.raises(InputError, match=r"target\.Z = 13 contradicts material 'W' \(Z = 74\)"):
+        load_experiment(_write(tmp_path, text))

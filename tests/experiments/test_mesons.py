@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -323,6 +324,8 @@ def test_switching_to_computed_and_eot_rescaling() -> None:
 def test_no_mesons_table_means_computed(tmp_path: Path) -> None:
     text = _ldmx_text()
     text = text[: text.index("[mesons]")].replace('material = "Al"', 'material = "W"')
+    # drop Al's Z/A/density/X0 overrides (kept, they would be refused under material = "W")
+    text = re.sub(r"^(Z|A|density|X0) = .*\n", "", text, flags=re.M)
     path = tmp_path / "w.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match="sigma0_ub_phi") as info:  # at load, before any work

@@ -176,3 +176,19 @@ def test_reach_refuses_bad_mass_specs_in_one_line(masses):
     with pytest.raises(mc.InputError) as err:
         pure.reach("ldmx", masses, method="ww")
     assert "\n" not in str(err.value) and "mass" in str(err.value)
+
+
+def test_rows_are_sorted_distinct_masses_and_meta_names_the_setup():
+    """Mixed mass specs give one row per mass in increasing order (a curve, not a zig-zag);
+    the metadata names the beam, energy, target and luminosity the numbers rest on."""
+    from millicharge.limits.reach import reach as physics_reach
+
+    table = physics_reach("ldmx", [0.5, "0.01:1:3", 0.1], method="ww")
+    assert table["mass_gev"].tolist() == pytest.approx([0.01, 0.1, 0.5, 1.0])
+    same = physics_reach("ldmx", [0.01, 0.1, 0.5, 1.0], method="ww")
+    assert table["epsilon_combined"].tolist() == same["epsilon_combined"].tolist()
+    meta = table.meta
+    assert (meta["beam"], meta["energy_gev"], meta["target"], meta["target_Z"]) == \
+        ("e", 8.0, "Al", 13)
+    assert meta["leptons_on_target"] == 2e16
+    assert meta["thickness_cm"] == pytest.approx(0.4 * 8.9)

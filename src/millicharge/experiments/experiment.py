@@ -264,11 +264,32 @@ def _check_detector(exp: Experiment) -> None:
 
 def _check_material(exp: Experiment) -> None:
     material = exp.material  # validates the symbol and the overrides
+    _check_overrides_match(exp)
     if exp.thickness_unit == "X0" and not math.isfinite(material.X0):
         raise InputError(f"target.thickness_x0 needs the radiation length X0 of "
                          f"{exp.target!r}: give target.X0 (cm) or use thickness_cm")
     if not math.isfinite(material.density):
         raise InputError(f"target.density of {exp.target!r} is unknown: give it in g/cm^3")
+
+
+def _check_overrides_match(exp: Experiment) -> None:
+    """Overrides refine the named material; they may not turn it into another element.
+
+    A copied file that keeps ``Z = 13, A = 27`` under ``material = "W"`` would otherwise
+    compute aluminium silently: Z must be the material's, and A within 10 % of its A.
+    """
+    overrides = dict(exp.target_overrides)
+    if not overrides:
+        return
+    base = get_material(exp.target)
+    advice = ("overrides may only refine the same element (A, density, X0): drop them or "
+              "change them together with the material")
+    if "Z" in overrides and int(overrides["Z"]) != base.Z:
+        raise InputError(f"target.Z = {overrides['Z']:g} contradicts material {exp.target!r} "
+                         f"(Z = {base.Z}): {advice}")
+    if "A" in overrides and abs(overrides["A"] / base.A - 1.0) > 0.1:
+        raise InputError(f"target.A = {overrides['A']:g} contradicts material "
+                         f"{exp.target!r} (A = {base.A:g}): {advice}")
 
 
 def _check_energy_loss(exp: Experiment) -> None:

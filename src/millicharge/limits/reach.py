@@ -196,7 +196,7 @@ def reach(
     ``masses`` (GeV): None for the paper's 40 masses from 10 MeV to 1 GeV
     (:func:`default_masses`), or the one mass grammar (:func:`check_masses`): numbers, a
     list or array, ``"0.01:1:40"`` (log-spaced start:stop:n), ``"0.01,0.1"``, or a list
-    mixing them.
+    mixing them. The table has one row per distinct mass, in increasing order.
 
     ``model="dark-photon"``: ε is the kinetic mixing of an invisible A' of mass m
     (Br(A' → invisible) = 1), same Eq. (4); the meson channels are MCP-only.
@@ -214,7 +214,8 @@ def reach(
     ``sigma_pb`` is σ_eff = Σ W_k σ_k / L (Eq. 4 with L_T unchanged) and the table gains
     ``l_eff_x0``, the effective thickness in X₀.
 
-    ``meta`` records what the numbers rest on: CL and s_up, method, model, precision, seed,
+    ``meta`` records what the numbers rest on: the beam, its energy, the target (symbol,
+    Z, thickness in cm) and the leptons on target, CL and s_up, method, model, precision, seed,
     the background and its uncertainty, the efficiency (a number, or the table as
     ``{"masses_gev": [...], "values": [...]}``), the channels, the form factor, the energy
     loss and the transport (with the shower: its nodes, β, the largest relative quadrature
@@ -225,7 +226,8 @@ def reach(
     ``epsilon_combined``.
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
-    m = default_masses() if masses is None else check_masses(masses)
+    # one row per mass, in increasing order (a table, and the curve drawn from it)
+    m = default_masses() if masses is None else np.unique(check_masses(masses))
     precision, seed = _check_options(method, model, precision, seed, energy_loss)
     run = evaluate_serially if evaluator is None else evaluator
     form = str(check_form_factor(exp.form_factor if form_factor is None else form_factor))
@@ -289,7 +291,11 @@ def reach(
     efficiency: float | dict[str, list[float]] = exp.efficiency if exp.efficiency is not None \
         else {"masses_gev": list(exp.efficiency_masses_gev),
               "values": list(exp.efficiency_values)}
-    meta = {"cl": confidence, "s_up": s_up, "method": method, "model": model,
+    material = exp.material
+    meta = {"beam": exp.beam, "energy_gev": exp.energy_gev, "target": material.symbol,
+            "target_Z": material.Z, "thickness_cm": exp.thickness_cm,
+            "leptons_on_target": exp.leptons_on_target,
+            "cl": confidence, "s_up": s_up, "method": method, "model": model,
             "precision": precision, "seed": seed, "background": exp.background,
             "background_uncertainty": exp.background_uncertainty,
             "efficiency": efficiency, "channels": channels,
