@@ -168,7 +168,11 @@ BAD_OUTPUTS = [
     ([*PLOT_REACH, "--limits", "mine.csv", "--out", "mine.png"], "input file 'mine.csv'"),
     ([*PLOT_REACH, "--limits", "mine.csv", "--out", "o.png", "--csv", "mine.csv"],
      "input file 'mine.csv'"),
-    ([*PLOT_REACH, "--limits", "mine.csv", "--out", "sub/../mine.png"], "input file"),
+    ([*PLOT_REACH, "--limits", "mine.csv", "--out", "./mine.png"], "input file"),
+    # a folder that does not exist is refused, not created (here the path would also
+    # lead back to the input)
+    ([*PLOT_REACH, "--limits", "mine.csv", "--out", "sub/../mine.png"], "does not exist"),
+    ([*XSEC, "--output", "nosuchdir/deeper/x.csv"], "folder 'nosuchdir/deeper' does not"),
     ([*PLOT_REACH, "--out", "o.png", "--csv", "o.txt"], "must end in .csv"),
     ([*PLOT_REACH, "--out", "o.png", "--csv", "afile/o.csv"], "is a file, not a folder"),
     ([*PLOT_REACH, "--out", "o.png", "--csv", "t.csv", "--no-csv"], "exclude each other"),
@@ -246,6 +250,7 @@ def test_plot_reach_csv_beside_chosen_or_skipped(workdir):
     assert len(rows) == 2 and rows[0]["experiment"] == "ldmx"
     assert "wrote fig.csv" in ok.stderr
 
+    (workdir / "tables").mkdir()
     chosen = invoke([*PLOT_REACH, "--out", "g.svg", "--csv", "tables/reach.csv"])
     assert chosen.exit_code == 0, chosen.output
     assert (workdir / "tables" / "reach.csv").read_text() == (workdir / "fig.csv").read_text()

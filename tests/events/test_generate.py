@@ -178,6 +178,7 @@ def test_same_seed_gives_an_identical_file(tmp_path):
 
 def test_cli_generate_writes_events(tmp_path):
     out = tmp_path / "sub" / "events.lhe"
+    out.parent.mkdir()  # a missing folder is refused (tests/cli/test_cli_outputs.py)
     result = CliRunner().invoke(main, ["generate", "--experiment", "ldmx", "--mass", "0.05",
                                        "--events", "100", "--output", str(out), "--seed", "1"])
     assert result.exit_code == 0, result.output

@@ -249,6 +249,7 @@ def test_paper_style_is_local() -> None:
 def test_save_figure_formats(tmp_path, ext, check) -> None:
     fig, ax = plt.subplots(figsize=(2, 2))
     ax.plot([1, 2], [1, 2])
+    (tmp_path / "sub" / "dir").mkdir(parents=True)  # a missing folder is refused, not made
     out = save_figure(fig, tmp_path / "sub" / "dir" / f"fig.{ext}")
     data = out.read_bytes()
     assert out.parent.is_dir() and len(data) > 100 and check(data)

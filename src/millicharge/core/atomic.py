@@ -147,8 +147,9 @@ def check_output_path(
 
     Checks: the extension is one of ``suffixes`` (compared case-insensitively; a
     two-part suffix such as ``.lhe.gz`` is allowed); the path is not a directory; no
-    folder on the way is an existing file; the nearest existing folder is writable; the
-    path is not one of the ``inputs`` the user gave (never overwrite an input).
+    folder on the way is an existing file; the folder exists (a typo must not create a
+    tree of folders) and is writable; the path is not one of the ``inputs`` the user gave
+    (never overwrite an input).
     Raises :class:`~millicharge.core.errors.InputError` with one line.
     """
     p = Path(path)
@@ -176,6 +177,9 @@ def check_output_path(
     if not os.access(parent, os.W_OK | os.X_OK):
         raise InputError(f"cannot write {what} {str(p)!r}: folder {str(parent)!r} is not "
                          "writable")
+    if parent != p.absolute().parent:  # a typo must not create a tree of folders
+        raise InputError(f"bad {what} {str(p)!r}: folder {str(p.parent)!r} does not exist: "
+                         "create it first")
     if p.exists() and not os.access(p, os.W_OK) and not os.access(p.parent, os.W_OK):
         raise InputError(f"cannot write {what} {str(p)!r}: permission denied")
     return p

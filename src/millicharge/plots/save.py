@@ -19,10 +19,11 @@ FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg"}
 def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 200) -> Path:
     """Write ``fig`` to ``path`` as PNG, PDF or SVG (chosen by the extension), atomically.
 
-    Parent folders are created. The figure goes to a temporary file in the same folder,
-    which then replaces ``path`` (:func:`millicharge.core.atomic.atomic_path`), so a reader
-    never sees half a file; the file's mode follows the umask, and no temporary file is
-    left behind if drawing fails or is interrupted.
+    The folder must exist (a missing one is refused in one line). The figure goes to a
+    temporary file in the same folder, which then replaces ``path``
+    (:func:`millicharge.core.atomic.atomic_path`), so a reader never sees half a file;
+    the file's mode follows the umask, and no temporary file is left behind if drawing
+    fails or is interrupted.
 
     Parameters
     ----------

@@ -106,10 +106,11 @@ class ScanTable:
 
         The write is atomic (:mod:`millicharge.core.atomic`): a temporary file beside ``path``
         replaces it when complete, so the file is never half there, and its mode follows
-        the umask. Missing parent folders are created.
+        the umask. The folder must exist (a missing one is refused in one line).
         """
         path = Path(path)
         fmt = check_output(path)
+        check_output_path(path, what="scan table")
         if fmt != ".parquet":
             return write_text(path, self.to_csv() if fmt == ".csv" else self.to_json() + "\n")
         import pyarrow as pa
