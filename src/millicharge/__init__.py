@@ -18,6 +18,7 @@ from millicharge._version import __version__
 from millicharge.core.errors import InputError
 
 if TYPE_CHECKING:  # for type checkers and IDEs only; nothing heavy is imported at run time
+    from millicharge.core.citations import bibtex
     from millicharge.core.results import CrossSection, Spectrum
     from millicharge.limits.reach import ReachTable
     from millicharge.running.api import cross_section, reach, spectrum
@@ -35,6 +36,7 @@ _LAZY: dict[str, str] = {
     "ReachTable": "millicharge.limits.reach",
     "CrossSection": "millicharge.core.results",
     "Spectrum": "millicharge.core.results",
+    "bibtex": "millicharge.core.citations",
 }
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "Runner",
     "Spectrum",
     "__version__",
+    "bibtex",
     "cross_section",
     "get_material",
     "reach",
