@@ -190,3 +190,68 @@ def test_compilation_without_fork_falls_back_to_the_parent(tmp_path):
     assert int(hits) == 0  # compiled here, not loaded from a child's cache
     _, serial = _fresh("lazy", tmp_path / "serial")
     assert numbers == serial
+
+
+# ------------------------------------------------ compiled in the background, ahead of use
+_BACKGROUND = """
+import os, sys, numpy as np
+from millicharge.xsec import kernels as k
+setup = None
+if sys.argv[1] == "failing":  # the background processes die before compiling anything
+    def setup(parent_pid):
+        raise RuntimeError("no compiling here")
+started = k.start_background_compile(setup)
+again = k.start_background_compile(setup)  # one at a time
+pid = k._background[0] if k._background else None
+k.warm_up()
+try:
+    os.waitpid(pid, os.WNOHANG)
+    reaped = False
+except (ChildProcessError, TypeError):
+    reaped = pid is not None
+one = np.linspace(0.1, 0.9, 7)
+ev = k.three_body_kernel(160.0, 0.1056583755, 193.7, one, 1e-3 * one, one, one[::-1], one)
+p, pp, kk, nucleus, _, t, w = ev
+c = k.contraction_kernel(p, pp, kk, 1e-3 * one, nucleus, t, 0.1056583755)
+hits = [sum(f.stats.cache_hits.values()) for f in (k.contraction_kernel, k.three_body_kernel)]
+print(started, again, reaped, *hits)
+print(np.concatenate([w, c]).tobytes().hex())
+"""
+
+
+def _background(how: str, cache: Path) -> tuple[list[str], str]:
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(cache))
+    proc = subprocess.run([sys.executable, "-c", _BACKGROUND, how], capture_output=True,
+                          text=True, env=env, check=False, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.split(), proc.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the compilation forks only on POSIX")
+def test_background_compilation_is_loaded_by_warm_up_with_the_serial_numbers(tmp_path):
+    """An empty cache: start_background_compile forks a process that compiles both kernels
+    into numba's cache; warm_up waits for it (reaping it), loads both from the cache and the
+    numbers are bit for bit those of a plain serial compilation. Once cached, nothing
+    starts."""
+    (started, again, reaped, contraction_hits, phase_space_hits, numbers), err = \
+        _background("ok", tmp_path / "background")
+    assert (started, again, reaped) == ("True", "False", "True")
+    assert int(contraction_hits) >= 1 and int(phase_space_hits) >= 1, "not loaded from cache"
+    assert err.count("compiling kernels") <= 1, err
+    _, serial = _fresh("lazy", tmp_path / "serial")
+    assert numbers == serial
+    (started, *_), _ = _background("ok", tmp_path / "background")
+    assert started == "False"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the compilation forks only on POSIX")
+def test_failed_background_compilation_falls_back_to_this_process(tmp_path):
+    """The background processes die without caching anything: warm_up compiles the kernels
+    itself (nothing loaded from the cache), announces it once, same numbers."""
+    (started, _, reaped, contraction_hits, phase_space_hits, numbers), err = \
+        _background("failing", tmp_path / "failing")
+    assert (started, reaped) == ("True", "True")
+    assert (contraction_hits, phase_space_hits) == ("0", "0")
+    assert err.count("compiling kernels") == 1, err
+    _, serial = _fresh("lazy", tmp_path / "serial")
+    assert numbers == serial

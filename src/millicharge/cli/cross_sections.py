@@ -61,6 +61,9 @@ _physics = [
 def xsec(beam, energy, target, masses, method, model, epsilon, seed, form_factor, cite,
          precision, no_progress, x_min, x_max, fmt, output, no_cache) -> None:
     """σ(x_min ≤ x ≤ x_max) in pb, one row per mass."""
+    from millicharge.running.executors import compile_ahead
+
+    compile_ahead(method, "serial")  # while the rest loads (if not cached yet)
     from millicharge.running.api import cross_section
 
     fmt = output_format(output, fmt, TEXT_OUTPUTS)
@@ -102,6 +105,9 @@ def xsec(beam, energy, target, masses, method, model, epsilon, seed, form_factor
 def spectrum(beam, energy, target, masses, method, model, epsilon, seed, form_factor, cite,
              precision, no_progress, xs, fmt, output) -> None:
     """dσ/dx in pb at the given x = E_miss/E (a mass_gev column with several masses)."""
+    from millicharge.running.executors import compile_ahead
+
+    compile_ahead(method, "serial")  # while the rest loads (if not cached yet)
     from millicharge.running.api import spectrum as _spectrum
 
     fmt = output_format(output, fmt, TEXT_OUTPUTS)

@@ -48,6 +48,9 @@ def generate(experiment, masses, n_events, output, seed, model, epsilon, x_min, 
     """Unweighted signal events (l, N, l', N', γ*, χ, χ̄) as a Les Houches Event file."""
     import time
 
+    from millicharge.running.executors import compile_ahead
+
+    compile_ahead("etl", "serial")  # while the rest loads (if not cached yet)
     from millicharge.events.generate import LHE_SUFFIXES, generate_events, write_lhe
 
     values = parse_masses(masses)

@@ -43,6 +43,14 @@ def plot() -> None:
     """Make the paper's figures (Figs. 2-4); the format follows --output's extension."""
 
 
+def _compile_ahead(methods: list[str]) -> None:
+    """Start compiling the ETL kernels, if they are needed and not cached yet, before the
+    figure's modules load (:func:`millicharge.running.executors.compile_ahead`)."""
+    from millicharge.running.executors import compile_ahead
+
+    compile_ahead(methods)
+
+
 def _save(fig: Any, out: str) -> None:
     from millicharge.plots.plotting import save_figure
 
@@ -73,9 +81,10 @@ _plot_common = [
 def plot_spectrum(experiment, masses, points, method, out, precision, no_progress, cite, seed,
                   no_cache, model, form_factor) -> None:
     """Fig. 2: dσ/dE_miss in the signal box, one curve per mass."""
+    check_figure(out, inputs=[experiment])
+    _compile_ahead([method])
     from millicharge.plots.figures import figure2
 
-    check_figure(out, inputs=[experiment])
     fig, spectra = figure2(experiment, [float(m) for m in parse_masses(masses)], points=points,
                      method=method, model=model, precision=precision, seed=seed,
                      cache=not no_cache, form_factor=form_factor)  # no progress bar to hide
@@ -93,9 +102,10 @@ def plot_spectrum(experiment, masses, points, method, out, precision, no_progres
 def plot_xsec(experiments, methods, masses, out, precision, no_progress, cite, seed, no_cache,
               model, form_factor) -> None:
     """Fig. 3: σ(x_th ≤ x ≤ x_max) versus m_χ (or m_A')."""
+    check_figure(out, inputs=list(experiments))
+    _compile_ahead(methods)
     from millicharge.plots.figures import figure3
 
-    check_figure(out, inputs=list(experiments))
     fig, (_, tables) = figure3(list(experiments), parse_masses(masses), methods=list(methods),
                      model=model, precision=precision, seed=seed,
                      cache=not no_cache, progress=not no_progress, form_factor=form_factor)
@@ -131,8 +141,6 @@ def plot_reach(experiments, masses, method, existing, user_limits, csv_out, no_c
                transport, precision, no_progress, cite, seed, no_cache, model,
                form_factor) -> None:
     """Fig. 4 and its reach table (the help text is ``_PLOT_REACH_HELP``)."""
-    from millicharge.plots.figures import figure4, reach_csv
-
     inputs = [*user_limits, *experiments]
     check_figure(out, inputs=inputs)
     if no_csv and csv_out:
@@ -140,6 +148,9 @@ def plot_reach(experiments, masses, method, existing, user_limits, csv_out, no_c
     csv_path = None if no_csv else check_output_path(
         csv_out or Path(out).with_suffix(".csv"), suffixes=[".csv"], inputs=[*inputs, out],
         what="reach table (--csv)")
+    _compile_ahead([method])
+    from millicharge.plots.figures import figure4, reach_csv
+
     if transport is not None:  # every experiment must take it, before anything is computed
         from millicharge.experiments.config import load_experiment
         from millicharge.experiments.thick_target import with_transport

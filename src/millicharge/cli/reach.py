@@ -73,6 +73,9 @@ def reach(experiment, masses, cl, method, model, precision, seed, backend, worke
           transport) -> None:
     """Projected reach ε(m_χ) (or ε(m_A') with --model dark-photon) at the experiment's CL
     unless --cl says otherwise."""
+    from millicharge.running.executors import compile_ahead
+
+    compile_ahead(method, backend, scheduler)  # while the rest loads (if not cached yet)
     from millicharge.running.api import reach as _reach
 
     fmt = output_format(output, fmt, TEXT_OUTPUTS, inputs=[experiment])

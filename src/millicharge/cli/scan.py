@@ -71,6 +71,9 @@ def scan(beams, energies, targets, masses, x_mins, x_max, method, model, precisi
          backend, scheduler, workers, connect_timeout, no_worker_timeout, max_points,
          form_factor, fmt, output, no_cache, no_progress, cite) -> None:
     """σ on a grid: beams × energies × targets × masses × x_min, one row per point."""
+    from millicharge.running.executors import compile_ahead
+
+    compile_ahead(method, backend, scheduler)  # while the rest loads (if not cached yet)
     from millicharge.running.grid import check_output, make_grid
     from millicharge.running.grid import scan as _scan
 

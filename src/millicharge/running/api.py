@@ -33,6 +33,7 @@ from millicharge.core.errors import InputError
 from millicharge.core.results import CrossSection, Spectrum
 from millicharge.experiments.config import Experiment
 from millicharge.limits import reach as _reach
+from millicharge.running.executors import compile_ahead
 from millicharge.running.progress import tqdm
 from millicharge.running.runner import Runner
 from millicharge.target.materials import Material
@@ -56,6 +57,18 @@ def make_runner(runner: Runner | None, *, cache: bool | None, progress: bool | N
         return runner
     return Runner(cache=True if cache is None else cache,
                   progress=default_progress if progress is None else progress, **where)
+
+
+def _compile_ahead(method: object, runner: Runner | None, backend: str | None,
+                   scheduler: str | None = None) -> None:
+    """Start compiling the ETL kernels in the background if this call will need them and
+    they are not cached (:func:`millicharge.running.executors.compile_ahead`): they then
+    compile while the call reads its inputs and the cache."""
+    if isinstance(runner, Runner):
+        backend, scheduler = runner.backend, runner.scheduler
+    if isinstance(method, str) and isinstance(backend, str | None) \
+            and isinstance(scheduler, str | None):
+        compile_ahead(method, backend, scheduler)
 
 
 def _is_mass_list(mass: object) -> bool:
@@ -102,6 +115,7 @@ def cross_section(
     ``result.cached`` says where a result came from. Every point is checked before any
     work.
     """
+    _compile_ahead(method, runner, backend)
     options = dict(method=method, model=model, epsilon=epsilon, precision=precision,
                    seed=seed, nucleus_mass=nucleus_mass, form_factor=form_factor)
     several = _is_mass_list(mass)
@@ -138,6 +152,7 @@ def spectrum(
     order, each equal to the single-mass result; the masses run one after the other in
     this process (with a progress bar unless ``progress=False``).
     """
+    _compile_ahead(method, runner, "serial")
     several = _is_mass_list(mass)
     masses = _mass_list(mass) if several else [mass]
     run = make_runner(runner, cache=cache, progress=progress, default_progress=several)
@@ -174,6 +189,7 @@ def reach(
     ``workers`` / ``scheduler`` (see :mod:`millicharge.running.executors`; a
     ``tcp://HOST:PORT`` scheduler means dask), a progress bar unless ``progress=False``.
     """
+    _compile_ahead(method, runner, backend, scheduler)
     run = make_runner(runner, cache=cache, progress=progress, backend=backend,
                       workers=workers, scheduler=scheduler)
     return _reach.reach(experiment, masses, cl=cl, method=method, model=model,

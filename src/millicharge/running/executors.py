@@ -36,13 +36,13 @@ import math
 import operator
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from millicharge.core.errors import InputError
 from millicharge.core.grammar import check_count
 from millicharge.core.results import CrossSection
 from millicharge.running import store as _store
-from millicharge.running.interrupt import as_interrupted
+from millicharge.running.interrupt import as_interrupted, tie_to_parent
 from millicharge.running.processes import WorkerError, job_result, run_processes
 from millicharge.running.progress import tqdm
 from millicharge.xsec.jobs import CrossSectionJob
@@ -56,6 +56,7 @@ __all__ = [
     "WorkerError",
     "check_scheduler_address",
     "check_size",
+    "compile_ahead",
     "evaluate",
 ]
 
@@ -110,6 +111,26 @@ def check_scheduler_address(address: str) -> tuple[str, str, int]:
         raise InputError(f"bad --scheduler address {address!r}: use tcp://HOST:PORT")
     scheme, host = m.group(1) or "tcp", m.group(2)
     return f"{scheme}://{host}:{port}", host.strip("[]"), port
+
+
+def compile_ahead(methods: Iterable[str] | str, backend: str | None = None,
+                  scheduler: str | None = None) -> bool:
+    """Start compiling the ETL kernels now, in a background process, when ``methods``
+    include ``"etl"`` and they will run on this machine (not on dask) and numba's cache
+    lacks them; True when it started (:func:`millicharge.xsec.kernels.start_background_compile`).
+
+    Called by a command or public function as soon as it knows it will compute ETL cross
+    sections, so that the compilation overlaps its imports and preparations; the
+    process's :func:`~millicharge.xsec.kernels.warm_up` (before the workers fork, or the
+    first kernel call) then waits for it and loads the kernels. The compiling processes die
+    with this one (:func:`~millicharge.running.interrupt.tie_to_parent`).
+    """
+    wanted = {str(m) for m in ([methods] if isinstance(methods, str) else methods)}
+    if "etl" not in wanted or backend == "dask" or scheduler is not None:
+        return False
+    from millicharge.xsec.kernels import start_background_compile
+
+    return start_background_compile(tie_to_parent)
 
 
 def evaluate(
@@ -179,6 +200,8 @@ def evaluate(
 
         client_factory = dask_backend.client_factory(scheduler, workers,
                                                      float(connect_timeout))
+    else:  # the kernels compile while the cache is read (if they are not cached yet)
+        compile_ahead({job.method for job in jobs}, backend)
     wanted, jobs = jobs, [job.at_unit_epsilon() for job in jobs]  # the cache holds ε = 1
     results: list[CrossSection | None] = [None] * len(jobs)
     state = _Progress(jobs, results, cache)

@@ -39,7 +39,9 @@ import contextlib
 import os
 import signal
 import sys
+import time
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -55,6 +57,7 @@ __all__ = [
     "CACHE_DIR",
     "contraction",
     "contraction_kernel",
+    "start_background_compile",
     "three_body_events_fast",
     "three_body_kernel",
     "warm_up",
@@ -106,6 +109,14 @@ _COMPILE_SECONDS = 3
 
 _warm: bool = False
 
+_ChildSetup = Callable[[int], None]
+_child_setup: _ChildSetup | None = None
+"""Called first thing in every compiling child with its parent's pid (set by
+:func:`start_background_compile`: the running layer ties the child to its parent)."""
+
+_background: tuple[int, float] | None = None
+"""The background compilation (:func:`start_background_compile`): its pid and start time."""
+
 
 def _compiled_cache_present() -> bool:
     """True when numba's cache holds a valid index for both kernels (same source).
@@ -131,11 +142,12 @@ def _compile(tasks: list[_Task]) -> None:
         dispatcher.compile(signature)
 
 
-def _compile_in_child(tasks: list[_Task]) -> int | None:
-    """Fork a process that compiles ``tasks`` into numba's on-disk cache and exits; its
-    pid, or None where processes cannot fork (then the caller compiles them itself)."""
+def _fork(work: Callable[[], None]) -> int | None:
+    """Fork a process that runs ``work`` (compiling into numba's on-disk cache) and exits;
+    its pid, or None where processes cannot fork (then the caller does the work)."""
     if os.name != "posix":
         return None
+    parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:
@@ -144,12 +156,19 @@ def _compile_in_child(tasks: list[_Task]) -> int | None:
         return pid
     status = 1
     try:  # the child: compile, save to the cache, leave without running any exit handler
+        if _child_setup is not None:
+            _child_setup(parent)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # numba's caching warnings: the parent's to give
-            _compile(tasks)
+            work()
         status = 0
     finally:
         os._exit(status)
+
+
+def _compile_in_child(tasks: list[_Task]) -> int | None:
+    """:func:`_fork` a process that compiles ``tasks``."""
+    return _fork(lambda: _compile(tasks))
 
 
 def _reap(pid: int | None, kill: bool = False) -> None:
@@ -194,6 +213,82 @@ def _compile_all() -> None:
             _reap(phase_space, kill=True)
 
 
+def start_background_compile(child_setup: _ChildSetup | None = None) -> bool:
+    """Start compiling the kernels into numba's cache in a forked process, now, if they
+    are not cached yet; True when it started.
+
+    For a command that will compute ETL cross sections: the compilation
+    (:func:`_compile_all`, the same code and signatures as :func:`warm_up`'s) then runs
+    while this process goes on importing and preparing, and :func:`warm_up` waits for
+    it and loads the kernels from the cache (or compiles what it did not cache). Cheap
+    when the kernels are cached (their index is read); nothing happens where processes
+    cannot fork, after :func:`warm_up`, or while a compilation already runs.
+    ``child_setup(parent_pid)`` runs first in the compiling processes (e.g. to make them
+    die with their parent).
+    """
+    global _background, _child_setup
+    if _warm or os.name != "posix":
+        return False
+    if _background is not None:
+        with contextlib.suppress(ChildProcessError):
+            if os.waitpid(_background[0], os.WNOHANG)[0] == 0:
+                return False  # still compiling
+        _background = None  # finished before anyone waited (reaped now)
+    if _compiled_cache_present():
+        return False
+    _child_setup = child_setup
+    started = time.monotonic()
+    pid = _fork(_compile_all)
+    if pid is None:
+        return False
+    _background = (pid, started)
+    return True
+
+
+def _announce(seconds: float) -> None:
+    print(
+        f"millicharge: compiling kernels, once: ~{max(round(seconds), 1)} s "
+        f"(cached in {CACHE_DIR})",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def _prepare_numba() -> None:
+    """Load numba's lowering registries now (the ~0.6 s of a process's first compilation
+    or cache load), while a background compilation runs. Private numba API: on any
+    surprise it is left to the load that follows."""
+    with contextlib.suppress(Exception):
+        from numba.core.registry import cpu_target
+
+        cpu_target.target_context.refresh()
+
+
+def _await_background(pid: int, started: float) -> None:
+    """Wait for the background compilation and load its kernels; compile here what it did
+    not cache (it failed, was killed, or could not write the cache)."""
+    announced = False
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG)[0] == 0:  # still compiling: say so, and wait
+            _announce(_COMPILE_SECONDS - (time.monotonic() - started))
+            announced = True
+            done = False
+            try:
+                _prepare_numba()
+                _reap(pid)
+                done = True
+            finally:
+                if not done:  # interrupted: stop it
+                    _reap(pid, kill=True)
+    if _compiled_cache_present():
+        _compile([(contraction_kernel, kernel_amplitude.SIGNATURE),
+                  (three_body_kernel, kernel_phase_space.SIGNATURE)])
+    else:
+        if not announced:
+            _announce(_COMPILE_SECONDS)
+        _compile_all()
+
+
 def warm_up() -> None:
     """Compile the kernels now (or load them from numba's cache), in this process.
 
@@ -201,20 +296,20 @@ def warm_up() -> None:
     each compiling its own, and on the first use of a kernel. When the compiled cache is
     absent it says so on stderr in one line and compiles the kernels for the signatures
     their callers use (:func:`_compile_all`); calls with other argument types would still
-    compile on demand. Does nothing after the first call.
+    compile on demand. After :func:`start_background_compile` it waits for that
+    compilation instead (announced the same way while it runs) and loads its kernels.
+    Does nothing once it has succeeded.
     """
-    global _warm
+    global _warm, _background
     if _warm:
         return
-    _warm = True
-    if not _compiled_cache_present():
-        print(
-            f"millicharge: compiling kernels, once: ~{_COMPILE_SECONDS} s "
-            f"(cached in {CACHE_DIR})",
-            file=sys.stderr,
-            flush=True,
-        )
+    if _background is not None:
+        background, _background = _background, None
+        _await_background(*background)
+    elif not _compiled_cache_present():
+        _announce(_COMPILE_SECONDS)
         _compile_all()
     else:
         _compile([(contraction_kernel, kernel_amplitude.SIGNATURE),
                   (three_body_kernel, kernel_phase_space.SIGNATURE)])
+    _warm = True  # not before: an interrupted warm-up is done again by the next call
