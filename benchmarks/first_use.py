@@ -30,10 +30,23 @@ installs of the commit before and after the kernels compiled in parallel
   15.5 s and 18.8 s vs 16.8 s); import + warm_up alone 2.6-3.2 s compiling (interleaved
   with the runs before: median 2.8 s against 3.5 s) against 0.6-0.8 s from the cache.
 
+* then, with the machine busier (load 1-1.5 from other jobs), the same code: overhead per
+  pair 27-38 % (first 13-16 s, second 10-12 s); in the job the kernels compiled from the
+  moment warm_up was reached (~1 s in), so nothing overlapped the compilation.
+* after (compiled in the background from the start of the command,
+  :func:`millicharge.running.executors.compile_ahead`; warm_up waits for that process and
+  loads its kernels), same load: overhead per pair 15, 18, 25 % (medians 12.5 s vs
+  10.4 s: 20 %) and 25, 21, 13 % (medians 12.4 s vs 10.9 s: 13 %); import + warm_up
+  alone unchanged (2.9-3.2 s compiling, 0.9-1.0 s from the cache: it does not start the
+  background compilation).
+
 The compilation itself costs about 2.2 s instead of 2.8 s here, more on a busy machine (the
 forked compilations then share the same cores); on a quiet machine where the cached job
-takes 11.7 s that is about 19 % instead of 24 %. Single pairs scatter by ±20 points on a
-shared machine: use ``--repeat``.
+takes 11.7 s that is about 19 % instead of 24 %. Started with the command, it overlaps the
+~1 s the job spends before its first kernel call (imports, experiments, cache reads), so
+the job waits ~1.5-2 s for it instead of ~2.5-3.5 s; with two cores shared by three
+compiling processes and the command's own imports, that is the most overlap there is.
+Single pairs scatter by ±10 points on a shared machine: use ``--repeat``.
 """
 
 from __future__ import annotations

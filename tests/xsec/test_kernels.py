@@ -202,7 +202,7 @@ if sys.argv[1] == "failing":  # the background processes die before compiling an
         raise RuntimeError("no compiling here")
 started = k.start_background_compile(setup)
 again = k.start_background_compile(setup)  # one at a time
-pid = k._background[0] if k._background else None
+pid = k._background
 k.warm_up()
 try:
     os.waitpid(pid, os.WNOHANG)

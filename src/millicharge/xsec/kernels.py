@@ -39,7 +39,6 @@ import contextlib
 import os
 import signal
 import sys
-import time
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -114,8 +113,8 @@ _child_setup: _ChildSetup | None = None
 """Called first thing in every compiling child with its parent's pid (set by
 :func:`start_background_compile`: the running layer ties the child to its parent)."""
 
-_background: tuple[int, float] | None = None
-"""The background compilation (:func:`start_background_compile`): its pid and start time."""
+_background: int | None = None
+"""The pid of the background compilation (:func:`start_background_compile`)."""
 
 
 def _compiled_cache_present() -> bool:
@@ -231,23 +230,24 @@ def start_background_compile(child_setup: _ChildSetup | None = None) -> bool:
         return False
     if _background is not None:
         with contextlib.suppress(ChildProcessError):
-            if os.waitpid(_background[0], os.WNOHANG)[0] == 0:
+            if os.waitpid(_background, os.WNOHANG)[0] == 0:
                 return False  # still compiling
         _background = None  # finished before anyone waited (reaped now)
     if _compiled_cache_present():
         return False
     _child_setup = child_setup
-    started = time.monotonic()
+    _prepare_numba()  # needed here too: done once, before the fork, not in both processes
     pid = _fork(_compile_all)
     if pid is None:
         return False
-    _background = (pid, started)
+    _background = pid
     return True
 
 
-def _announce(seconds: float) -> None:
+def _announce() -> None:
+    """Say on stderr, in one line, that the kernels compile (and roughly how long)."""
     print(
-        f"millicharge: compiling kernels, once: ~{max(round(seconds), 1)} s "
+        f"millicharge: compiling kernels, once: ~{_COMPILE_SECONDS} s "
         f"(cached in {CACHE_DIR})",
         file=sys.stderr,
         flush=True,
@@ -255,26 +255,26 @@ def _announce(seconds: float) -> None:
 
 
 def _prepare_numba() -> None:
-    """Load numba's lowering registries now (the ~0.6 s of a process's first compilation
-    or cache load), while a background compilation runs. Private numba API: on any
-    surprise it is left to the load that follows."""
+    """Load numba's lowering registries now: the ~0.6 s that a process's first compilation
+    or cache load spends before anything else. Done before forking a compiling process,
+    it is done once for both. Private numba API: on any surprise it is left to the first
+    compilation."""
     with contextlib.suppress(Exception):
         from numba.core.registry import cpu_target
 
         cpu_target.target_context.refresh()
 
 
-def _await_background(pid: int, started: float) -> None:
+def _await_background(pid: int) -> None:
     """Wait for the background compilation and load its kernels; compile here what it did
     not cache (it failed, was killed, or could not write the cache)."""
     announced = False
     with contextlib.suppress(ChildProcessError):
         if os.waitpid(pid, os.WNOHANG)[0] == 0:  # still compiling: say so, and wait
-            _announce(_COMPILE_SECONDS - (time.monotonic() - started))
+            _announce()
             announced = True
             done = False
             try:
-                _prepare_numba()
                 _reap(pid)
                 done = True
             finally:
@@ -285,7 +285,7 @@ def _await_background(pid: int, started: float) -> None:
                   (three_body_kernel, kernel_phase_space.SIGNATURE)])
     else:
         if not announced:
-            _announce(_COMPILE_SECONDS)
+            _announce()
         _compile_all()
 
 
@@ -305,9 +305,9 @@ def warm_up() -> None:
         return
     if _background is not None:
         background, _background = _background, None
-        _await_background(*background)
+        _await_background(background)
     elif not _compiled_cache_present():
-        _announce(_COMPILE_SECONDS)
+        _announce()
         _compile_all()
     else:
         _compile([(contraction_kernel, kernel_amplitude.SIGNATURE),
