@@ -28,7 +28,10 @@ Compilation happens once per installation (numba's cache, :data:`CACHE_DIR`, cho
 processes fork and announces a compilation on stderr in one line. It compiles them for the
 argument types their wrappers pass (each kernel module's ``SIGNATURE``), the independent
 pieces in forked processes at once (:func:`_compile_all`; the cost is measured by
-benchmarks/first_use.py). numba's cache is keyed
+benchmarks/first_use.py). A command that will need them starts that compilation in a
+forked process as it begins (:func:`start_background_compile`, through
+:func:`millicharge.running.executors.compile_ahead`), so that it overlaps the command's
+imports and cache reads; :func:`warm_up` then waits for it. numba's cache is keyed
 on each kernel's own source file: after editing :mod:`millicharge.kinematics.lorentz`
 (compiled into both kernels) clear :data:`CACHE_DIR` or touch the kernel modules.
 """
