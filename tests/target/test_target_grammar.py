@@ -99,7 +99,9 @@ def test_an_experiment_file_reads_the_same_grammar():
              "target": {"thickness_cm": 1.0, **target}}, "t.toml")
 
     text = ldmx(material=PB_TEXT).material
-    table = ldmx(material="W", Z=82, A=PB.A, density=PB.density, X0=PB.X0).material
+    table = ldmx(material="Pb", Z=82, A=PB.A, density=PB.density, X0=PB.X0).material
     assert _fields(text) == _fields(table) == _fields(PB)
+    with pytest.raises(InputError, match=r"target\.Z = 82 contradicts material 'W'"):
+        ldmx(material="W", Z=82, A=PB.A, density=PB.density, X0=PB.X0)  # not another element
     with pytest.raises(InputError, match=r"^t.toml: bad material 'Z=6'"):
         ldmx(material="Z=6")
