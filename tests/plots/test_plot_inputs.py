@@ -7,12 +7,10 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterator
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -29,14 +27,6 @@ from millicharge.plots.plotting import (
 )
 from millicharge.plots.style import EXPERIMENT_COLORS, experiment_color
 from millicharge.running.grid import COLUMNS, ScanTable
-
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Iterator[None]:
-    before = set(plt.get_fignums())
-    yield
-    for num in set(plt.get_fignums()) - before:
-        plt.close(num)
 
 
 def _table(model: str = "mcp", floor: float = 1e-4) -> ReachTable:

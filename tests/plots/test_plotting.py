@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Iterator
 
 import matplotlib
 
@@ -31,14 +30,6 @@ from millicharge.plots.plotting import (
     plot_spectrum,
     save_figure,
 )
-
-
-@pytest.fixture(autouse=True)
-def _close_figures() -> Iterator[None]:
-    before = set(plt.get_fignums())
-    yield
-    for num in set(plt.get_fignums()) - before:
-        plt.close(num)
 
 
 def _band_vertices(band: PolyCollection) -> np.ndarray:

@@ -39,34 +39,32 @@ def _entries() -> list[Path]:
     return sorted(cache.cache_dir().glob("*/*.json"))
 
 
-@pytest.fixture
-def count_ww(monkeypatch):
-    """Count how often the WW quadrature actually runs."""
-    from millicharge.xsec import ww
-
-    calls = []
-    real = ww.cross_section
+def _count_calls(monkeypatch, module, name: str) -> list[int]:
+    """Replace ``module.name`` by a wrapper that appends to the returned list per call."""
+    calls: list[int] = []
+    real = getattr(module, name)
 
     def counting(*a, **k):
         calls.append(1)
         return real(*a, **k)
 
-    monkeypatch.setattr(ww, "cross_section", counting)
+    monkeypatch.setattr(module, name, counting)
     return calls
+
+
+@pytest.fixture
+def count_ww(monkeypatch):
+    """Count how often the WW quadrature actually runs."""
+    from millicharge.xsec import ww
+
+    return _count_calls(monkeypatch, ww, "cross_section")
 
 
 # ---------------------------------------------------------------- keys and round trip
 
 
 def test_cache_round_trip_and_key_sensitivity(monkeypatch):
-    calls = []
-    real = etl.integrate
-
-    def counting(*a, **k):
-        calls.append(1)
-        return real(*a, **k)
-
-    monkeypatch.setattr(etl, "integrate", counting)
+    calls = _count_calls(monkeypatch, etl, "integrate")
     args = ("e", 8.0, "Al", 0.2, 0.7)
     a = mc.cross_section(*args, precision=2e-2, cache=True)
     b = mc.cross_section(*args, precision=2e-2, cache=True, epsilon=1e-3)
@@ -105,14 +103,7 @@ def test_stored_value_is_bit_identical():
 
 
 def test_spectrum_points_are_cached(monkeypatch):
-    calls = []
-    real = etl.integrate
-
-    def counting(*a, **k):
-        calls.append(1)
-        return real(*a, **k)
-
-    monkeypatch.setattr(etl, "integrate", counting)
+    calls = _count_calls(monkeypatch, etl, "integrate")
     args = ("e", 8.0, "Al", 0.2, [0.5, 0.8])
     a = mc.spectrum(*args, precision=3e-2, cache=True)
     b = mc.spectrum(*args, precision=3e-2, cache=True)
