@@ -41,3 +41,17 @@ def events(request):
 def _private_cache(tmp_path_factory, monkeypatch):
     """Every test gets its own empty result cache (never the user's)."""
     monkeypatch.setenv("MILLICHARGE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every matplotlib figure a test opened (only where pyplot is in use)."""
+    import sys
+
+    plt = sys.modules.get("matplotlib.pyplot")
+    before = set(plt.get_fignums()) if plt else set()
+    yield
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        for num in set(plt.get_fignums()) - before:
+            plt.close(num)
